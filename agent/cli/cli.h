@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The CLI's subcommands: each takes its own argv (argv[0] = the verb) and returns an exit status.
+ */
+#pragma once
+
+typedef struct CliCommand {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *help;
+} CliCommand;
+
+int cli_version(int argc, char **argv);
