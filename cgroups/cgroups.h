@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * cgroups/: create, configure, join, measure and remove cgroups on cgroup v1 (including the
+ * hybrid layout with a unified mount beside the v1 controllers) and pure cgroup v2, through
+ * libcgroup. Knows nothing of Kubernetes: callers pass paths and plain values.
+ *
+ * Paths are relative to each hierarchy's root, without a leading slash required, e.g.
+ * "kubepods/burstable/pod<uid>/<container-id>". All functions return >= 0 or -errno.
+ *
+ * This header is the contract between cgroups/ (implementation), runtime/ (the monitor joins
+ * containers to their cgroup) and agent/ (pod and QoS cgroups).
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+typedef enum CgroupMode {
+	CGROUP_MODE_LEGACY,  /* v1 controllers (possibly hybrid: cgroup2 also at /sys/fs/cgroup/unified) */
+	CGROUP_MODE_UNIFIED, /* pure cgroup v2 at /sys/fs/cgroup */
+} CgroupMode;
+
+/* Call once from main (wraps cgroup_init() and detects the mode with statfs). */
+int cgroups_init(void);
+CgroupMode cgroups_mode(void);
+/* True when a cgroup2 hierarchy is available for PSI/cgroup.kill/freeze (pure v2 or hybrid). */
+bool cgroups_have_unified(void);
+
+/* Values to write; a field left at its "unset" value is not written. */
+typedef struct CgroupLimits {
+	uint64_t cpu_shares;     /* 0 = unset. v1 cpu.shares; v2 cpu.weight converted from it */
+	bool cpu_weight_linear;  /* v2: kubelet's linear shares->weight (pod/QoS cgroups) instead of
+	                            the OCI runtimes' (runc/crun) formula used for containers */
+	int64_t cpu_quota_us;    /* 0 = unset, -1 = no limit ("max") */
+	uint64_t cpu_period_us;  /* 0 = unset */
+	int64_t memory_max;      /* 0 = unset, -1 = no limit */
+	int64_t memory_min;      /* v2 only, 0 = unset */
+	int64_t memory_high;     /* v2 only, 0 = unset, -1 = max */
+	int64_t pids_max;        /* 0 = unset, -1 = no limit */
+} CgroupLimits;
+
+int cgroup_create(const char *path, const CgroupLimits *limits);
+int cgroup_set(const char *path, const CgroupLimits *limits);
+/* Move a whole process (cgroup.procs) into path in every hierarchy, the unified one too. */
+int cgroup_attach(const char *path, pid_t pid);
+/* An O_DIRECTORY fd of the cgroup2 directory of path, for clone3(CLONE_INTO_CGROUP). */
+int cgroup_open_unified(const char *path);
+/* SIGKILL every process in path and below (cgroup.kill where available, else freeze + kill). */
+int cgroup_kill(const char *path);
+/* Remove path (leaf first) in every hierarchy; -EBUSY while processes remain. Missing is fine. */
+int cgroup_destroy(const char *path);
+/* Whether any process is left in path or below. */
+int cgroup_is_populated(const char *path);
+
+typedef struct CgroupPressureLine {
+	double avg10, avg60, avg300;
+	uint64_t total_us;
+} CgroupPressureLine;
+
+typedef struct CgroupPressure {
+	bool available;
+	CgroupPressureLine some, full;
+} CgroupPressure;
+
+typedef struct CgroupStats {
+	uint64_t memory_usage;       /* v1 memory.usage_in_bytes, v2 memory.current */
+	uint64_t memory_working_set; /* usage - inactive_file, clamped at 0 (cAdvisor) */
+	uint64_t memory_inactive_file;
+	uint64_t memory_rss;         /* anon */
+	uint64_t memory_limit;       /* UINT64_MAX when unlimited */
+	uint64_t cpu_usage_ns;       /* cpuacct.usage / cpu.stat usage_usec * 1000 */
+	uint64_t cpu_throttled_periods;
+	uint64_t pids_current;
+	uint64_t oom_kills;          /* memory.oom_control / memory.events: oom_kill */
+	CgroupPressure cpu_pressure, memory_pressure, io_pressure;
+} CgroupStats;
+
+int cgroup_get_stats(const char *path, CgroupStats *ret);
+
+/* Pure conversions (unit-tested): the OCI runtimes' shares -> weight (runc PR #4785, crun),
+ * and the kubelet's linear one for the cgroups it writes itself. */
+uint64_t cgroup_cpu_shares_to_weight(uint64_t shares);
+uint64_t cgroup_cpu_shares_to_weight_linear(uint64_t shares);
