@@ -9,6 +9,17 @@
  *
  * This header is the contract between cgroups/ (implementation), runtime/ (the monitor joins
  * containers to their cgroup) and agent/ (pod and QoS cgroups).
+ *
+ * Hierarchies used:
+ *   legacy (v1): cpu, cpuacct, cpuset, memory, pids, plus freezer when no unified mount exists
+ *     (it is then the only way to stop a cgroup before killing it). In the hybrid layout every
+ *     cgroup is also made under the unified mount (/sys/fs/cgroup/unified/<path>), which gives
+ *     per-cgroup PSI, cgroup.kill, cgroup.freeze and cgroup.events.
+ *   unified (v2): one tree; cpu, memory and pids (cpuset when cpuset values are given) are
+ *     enabled in cgroup.subtree_control of every level from the root down to the parent.
+ *
+ * Not thread-safe: libcgroup's cgroup_init() cache is process-wide and the mode detected by
+ * cgroups_init() is stored once beside it. Call everything from one thread.
  */
 #pragma once
 
@@ -17,41 +28,62 @@
 #include <sys/types.h>
 
 typedef enum CgroupMode {
-	CGROUP_MODE_LEGACY,  /* v1 controllers (possibly hybrid: cgroup2 also at /sys/fs/cgroup/unified) */
+	CGROUP_MODE_LEGACY,  /* v1 controllers (possibly hybrid: cgroup2 also at
+	                        /sys/fs/cgroup/unified) */
 	CGROUP_MODE_UNIFIED, /* pure cgroup v2 at /sys/fs/cgroup */
 } CgroupMode;
 
-/* Call once from main (wraps cgroup_init() and detects the mode with statfs). */
+/* Call once from main (wraps cgroup_init() and detects the mode with statfs). A second call
+ * is a no-op. -ENODEV when no usable cgroup hierarchy is mounted. */
 int cgroups_init(void);
 CgroupMode cgroups_mode(void);
 /* True when a cgroup2 hierarchy is available for PSI/cgroup.kill/freeze (pure v2 or hybrid). */
 bool cgroups_have_unified(void);
+/* The cgroup2 mount point ("/sys/fs/cgroup" or "/sys/fs/cgroup/unified"), NULL without one. */
+const char *cgroups_unified_mount(void);
 
 /* Values to write; a field left at its "unset" value is not written. */
 typedef struct CgroupLimits {
-	uint64_t cpu_shares;     /* 0 = unset. v1 cpu.shares; v2 cpu.weight converted from it */
-	bool cpu_weight_linear;  /* v2: kubelet's linear shares->weight (pod/QoS cgroups) instead of
-	                            the OCI runtimes' (runc/crun) formula used for containers */
-	int64_t cpu_quota_us;    /* 0 = unset, -1 = no limit ("max") */
-	uint64_t cpu_period_us;  /* 0 = unset */
-	int64_t memory_max;      /* 0 = unset, -1 = no limit */
-	int64_t memory_min;      /* v2 only, 0 = unset */
-	int64_t memory_high;     /* v2 only, 0 = unset, -1 = max */
-	int64_t pids_max;        /* 0 = unset, -1 = no limit */
+	uint64_t cpu_shares;    /* 0 = unset. v1 cpu.shares; v2 cpu.weight converted from it */
+	bool cpu_weight_linear; /* v2: kubelet's linear shares->weight (pod/QoS cgroups) instead of
+	                           the OCI runtimes' (runc/crun) formula used for containers */
+	int64_t cpu_quota_us;   /* 0 = unset, -1 = no limit ("max") */
+	uint64_t cpu_period_us; /* 0 = unset */
+	int64_t memory_max;     /* 0 = unset, -1 = no limit */
+	int64_t memory_min;     /* v2 only, 0 = unset */
+	int64_t memory_high;    /* v2 only, 0 = unset, -1 = max */
+	int64_t pids_max;       /* 0 = unset, -1 = no limit */
+	/* Additions after the first contract: */
+	int64_t memory_low;      /* v2 only, 0 = unset (KEP-2570's newer text: Burstable -> low) */
+	const char *cpuset_cpus; /* NULL = unset (inherit the parent's), e.g. "0-3" */
+	const char *cpuset_mems; /* NULL = unset (inherit the parent's), e.g. "0" */
 } CgroupLimits;
 
+/* Create path with limits (NULL: none) in every hierarchy; missing parents are created first
+ * (v1 cpuset: cpus/mems copied from the parent; v2: controllers enabled on every level).
+ * Existing cgroups are fine: the limits are then written again. A new cgroup whose limits
+ * could not be written is removed again. */
 int cgroup_create(const char *path, const CgroupLimits *limits);
 int cgroup_set(const char *path, const CgroupLimits *limits);
 /* Move a whole process (cgroup.procs) into path in every hierarchy, the unified one too. */
 int cgroup_attach(const char *path, pid_t pid);
-/* An O_DIRECTORY fd of the cgroup2 directory of path, for clone3(CLONE_INTO_CGROUP). */
+/* An O_DIRECTORY fd of the cgroup2 directory of path, for clone3(CLONE_INTO_CGROUP).
+ * In the hybrid layout that places the child in the unified tree only: cgroup_attach() still
+ * has to move it into the v1 hierarchies. -EOPNOTSUPP without a cgroup2 mount. */
 int cgroup_open_unified(const char *path);
-/* SIGKILL every process in path and below (cgroup.kill where available, else freeze + kill). */
+/* SIGKILL every process in path and below (cgroup.kill where available, else freeze + kill).
+ * Does not wait for them to exit: see cgroup_wait_empty(). */
 int cgroup_kill(const char *path);
 /* Remove path (leaf first) in every hierarchy; -EBUSY while processes remain. Missing is fine. */
 int cgroup_destroy(const char *path);
 /* Whether any process is left in path or below. */
 int cgroup_is_populated(const char *path);
+/* Block until no process is left in path or below (cgroup.events through inotify where a
+ * cgroup2 tree exists, else a 1 ms poll of cgroup.procs): 0, or -ETIMEDOUT after timeout_ms.
+ * For the monitor, tests and shutdown; the agent's loop watches cgroup.events itself. */
+int cgroup_wait_empty(const char *path, int timeout_ms);
+/* The cgroup.events file of path (v2 or hybrid), to watch with inotify (IN_MODIFY). */
+int cgroup_events_path(const char *path, char **ret);
 
 typedef struct CgroupPressureLine {
 	double avg10, avg60, avg300;
@@ -67,16 +99,28 @@ typedef struct CgroupStats {
 	uint64_t memory_usage;       /* v1 memory.usage_in_bytes, v2 memory.current */
 	uint64_t memory_working_set; /* usage - inactive_file, clamped at 0 (cAdvisor) */
 	uint64_t memory_inactive_file;
-	uint64_t memory_rss;         /* anon */
-	uint64_t memory_limit;       /* UINT64_MAX when unlimited */
-	uint64_t cpu_usage_ns;       /* cpuacct.usage / cpu.stat usage_usec * 1000 */
+	uint64_t memory_rss;   /* anon */
+	uint64_t memory_limit; /* UINT64_MAX when unlimited */
+	uint64_t cpu_usage_ns; /* cpuacct.usage / cpu.stat usage_usec * 1000 */
 	uint64_t cpu_throttled_periods;
 	uint64_t pids_current;
-	uint64_t oom_kills;          /* memory.oom_control / memory.events: oom_kill */
+	uint64_t oom_kills; /* memory.oom_control / memory.events: oom_kill */
 	CgroupPressure cpu_pressure, memory_pressure, io_pressure;
+	/* Additions after the first contract: */
+	uint64_t memory_file;      /* page cache: v1 total_cache, v2 file */
+	uint64_t cpu_periods;      /* cpu.stat nr_periods */
+	uint64_t cpu_throttled_ns; /* cpu.stat throttled_time / throttled_usec * 1000 */
+	uint64_t pids_max;         /* UINT64_MAX when unlimited */
 } CgroupStats;
 
+/* Fields a cgroup lacks (a controller not mounted, PSI off) stay 0 / available = false. */
 int cgroup_get_stats(const char *path, CgroupStats *ret);
+
+/* Node-level figures in the same shape (KUBELET-BEHAVIOUR.md §1.2): v1 from the memory and
+ * cpuacct roots; pure v2 from the root's memory.stat (usage = anon + file, as runc's
+ * rootStatsFromMeminfo, working set = usage - inactive_file) and cpu.stat; memory_limit is
+ * MemTotal, oom_kills is /proc/vmstat oom_kill, pressure is /proc/pressure/ *. */
+int cgroup_get_node_stats(CgroupStats *ret);
 
 /* Pure conversions (unit-tested): the OCI runtimes' shares -> weight (runc PR #4785, crun),
  * and the kubelet's linear one for the cgroups it writes itself. */
