@@ -125,7 +125,10 @@ static int build_user(const ImageConfig *image, const ImageContainerSpec *c, cha
 		/* keep the image's user, replace its group */
 		const char *colon = strchr(iu, ':');
 		int ul = colon ? (int)(colon - iu) : (int)strlen(iu);
-		k = asprintf(&s, "%.*s:%" PRId64, ul, ul > 0 ? iu : "0", c->run_as_group);
+		if (ul == 0)
+			k = asprintf(&s, "0:%" PRId64, c->run_as_group);
+		else
+			k = asprintf(&s, "%.*s:%" PRId64, ul, iu, c->run_as_group);
 	} else
 		k = (s = strdup(iu)) ? 0 : -1;
 	if (k < 0)
