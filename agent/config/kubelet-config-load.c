@@ -302,9 +302,11 @@ static int check_type_meta(json_object *o, const char *path, bool required, Diag
 		}
 		if (!json_object_is_type(v, json_type_string) ||
 		    !streq(json_object_get_string(v), want[i])) {
-			diag_error(d, p, "unsupported value %s: must be \"%s\"",
-			           json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN),
-			           want[i]);
+			diag_error(
+			        d, p, "unsupported value %s: must be \"%s\"",
+			        json_object_to_json_string_ext(
+			                v, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
+			        want[i]);
 			ret = -EINVAL;
 		}
 	}
