@@ -205,6 +205,14 @@ int skiff_config_decode_file(SkiffConfig *c, const char *data, size_t size, cons
  */
 int skiff_config_decode_tree(SkiffConfig *c, json_object *o, const char *path, Diag *diag);
 
+/*
+ * The whole pipeline for an already parsed object of fields (no flags): decode, default,
+ * derive, validate. For the eviction testbed's `config:` block; hostname names the node when
+ * the block sets no skiff.nodeName.
+ */
+int skiff_config_from_tree(json_object *o, const char *path, const char *hostname,
+                           SkiffConfig **ret, Diag *diag);
+
 /* kubelet flags (cmd/kubelet/app/options/options.go): --flag value, --flag=value, --bool. */
 int skiff_config_apply_flags(SkiffConfig *c, int argc, char **argv, const char *cwd, Diag *diag);
 /* Find --config FILE / --config=FILE in argv: 1 and *ret (borrowed) when present. */

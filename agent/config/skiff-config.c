@@ -89,3 +89,27 @@ int skiff_config_load(int argc, char **argv, SkiffConfig **ret, Diag *diag) {
 	ConfigInputs in = { .argc = argc, .argv = argv, .hostname = hostname, .cwd = cwd };
 	return skiff_config_build(&in, ret, diag);
 }
+
+int skiff_config_from_tree(json_object *o, const char *path, const char *hostname,
+                           SkiffConfig **ret, Diag *diag) {
+	_cleanup_(skiff_config_freep) SkiffConfig *c = NULL;
+	bool failed = false;
+
+	int r = skiff_config_new(&c);
+	if (r < 0)
+		return r;
+	r = skiff_config_decode_tree(c, o, path, diag);
+	if (r == -ENOMEM)
+		return r;
+	failed |= r < 0;
+	skiff_config_apply_file_defaults(c);
+	r = skiff_config_finish(c, hostname, diag);
+	if (r == -ENOMEM)
+		return r;
+	failed |= r < 0;
+	failed |= skiff_config_validate(c, diag) < 0;
+	if (failed || diag_failed(diag))
+		return -EINVAL;
+	*ret = TAKE_PTR(c);
+	return 0;
+}

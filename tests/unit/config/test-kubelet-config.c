@@ -469,6 +469,32 @@ static void test_decode_tree_prefix(void **state) {
 	json_object_put(o);
 }
 
+static void test_from_tree(void **state) {
+	_cleanup_(skiff_config_freep) SkiffConfig *c = NULL, *bad = NULL;
+	_cleanup_(diag_clear) Diag d = {}, d2 = {};
+	json_object *o = json_tokener_parse(
+	        "{\"evictionHard\": {\"memory.available\": \"1Gi\"}, \"evictionSoft\": "
+	        "{\"memory.available\": \"2Gi\"}, \"evictionSoftGracePeriod\": "
+	        "{\"memory.available\": \"2m\"}, \"evictionMaxPodGracePeriod\": 5, \"skiff\": "
+	        "{\"staticPodsCritical\": true}}");
+	json_object *b = json_tokener_parse("{\"evictionSoft\": {\"memory.available\": \"2Gi\"}}");
+	assert_non_null(o);
+	assert_non_null(b);
+	assert_int_equal(skiff_config_from_tree(o, "config", "sim", &c, &d), 0);
+	assert_int_equal(c->eviction_max_pod_grace_period, 5);
+	assert_true(c->skiff.static_pods_critical);
+	assert_string_equal(c->skiff.node_name, "sim");
+	/* hard 1Gi, soft 2Gi, allocatable clone; no nodefs threshold: no containerfs one */
+	assert_int_equal(c->thresholds.n, 3);
+	assert_int_equal(skiff_config_from_tree(b, "config", "sim", &bad, &d2), -EINVAL);
+	assert_string_equal(d2.errors[0],
+	                    "config.evictionSoft[memory.available]: grace period must "
+	                    "be specified for the soft eviction threshold "
+	                    "memory.available");
+	json_object_put(o);
+	json_object_put(b);
+}
+
 int main(void) {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
@@ -486,6 +512,7 @@ int main(void) {
 		cmocka_unit_test(test_empty_hostname),
 		cmocka_unit_test(test_print_round_trip),
 		cmocka_unit_test(test_decode_tree_prefix),
+		cmocka_unit_test(test_from_tree),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
