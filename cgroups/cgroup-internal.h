@@ -20,6 +20,7 @@ struct cgroup; /* libcgroup's */
 typedef struct CgroupHierarchy {
 	const char *controller; /* libcgroup's name, e.g. "memory" */
 	char mount[128];        /* e.g. "/sys/fs/cgroup/memory" */
+	bool on_demand;         /* only for cgroups that need it (v1 cpuset), not all */
 } CgroupHierarchy;
 
 typedef struct CgroupOps CgroupOps;

@@ -78,13 +78,16 @@ static int add_hierarchy(CgroupContext *c, const char *controller, const char *m
 		return -ENAMETOOLONG;
 	c->hier[c->n_hier].controller = controller;
 	strcpy(c->hier[c->n_hier].mount, mount);
+	c->hier[c->n_hier].on_demand = false;
 	*idx = (int)c->n_hier++;
 	return 0;
 }
 
-/* v1: the hierarchies skiff puts every cgroup in, each where libcgroup found it mounted. The
- * freezer only without a unified mount: cgroup.kill/cgroup.freeze there make it redundant, and
- * every hierarchy costs libcgroup ~50 us per container create. */
+/* v1: the hierarchies skiff uses, each where libcgroup found it mounted. Each one costs libcgroup
+ * ~50 us per create (a mkdir -p from "/" and a look at /proc/mounts per file), so:
+ *  - freezer and a separate cpuacct only without a unified mount: cgroup.kill/cgroup.freeze and
+ *    the core cpu.stat (usage_usec) of the unified companion do their jobs there;
+ *  - cpuset on demand (see cgroup-v1.c): a cgroup joins it only when it or a parent sets cpus. */
 static int init_legacy(CgroupContext *c) {
 	static const char *const wanted[] = { "cpu",    "cpuacct", "cpuset",
 		                              "memory", "pids",    "freezer" };
@@ -93,13 +96,18 @@ static int init_legacy(CgroupContext *c) {
 	for (size_t i = 0; i < ELEMENTSOF(wanted); i++) {
 		_cleanup_free_ char *mp = NULL;
 		*slot[i] = -1;
-		if (streq(wanted[i], "freezer") && c->unified[0])
-			continue;
 		if (cgroup_get_subsys_mount_point(wanted[i], &mp) != 0 || !mp)
+			continue;
+		bool shared = false;
+		for (size_t j = 0; j < c->n_hier; j++)
+			shared = shared || streq(c->hier[j].mount, mp);
+		if (c->unified[0] && !shared &&
+		    (streq(wanted[i], "freezer") || streq(wanted[i], "cpuacct")))
 			continue;
 		int r = add_hierarchy(c, wanted[i], mp, slot[i]);
 		if (r < 0)
 			return r;
+		c->hier[*slot[i]].on_demand = streq(wanted[i], "cpuset");
 	}
 	return c->memory >= 0 || c->cpu >= 0 || c->pids >= 0 ? 0 : -ENODEV;
 }

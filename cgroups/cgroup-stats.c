@@ -205,6 +205,10 @@ int cgroup_node_stats(const CgroupContext *c, CgroupStats *ret) {
 		}
 		if (r >= 0 && c->cpuacct >= 0)
 			r = single(c->hier[c->cpuacct].mount, "", "cpuacct.usage", &s.cpu_usage_ns);
+		else if (r >= 0 && c->unified[0] &&
+		         (r = keyed(c->unified, "", "cpu.stat", "usage_usec", &s.cpu_usage_ns)) >=
+		                 0)
+			s.cpu_usage_ns *= 1000;
 	}
 	if (r < 0)
 		return r;

@@ -18,7 +18,13 @@
 int cgroup_unified_mkdir(const char *mount, const char *path) {
 	char p[PATH_MAX];
 	int r = cgroup_fs_path(p, sizeof(p), mount, path, "");
-	return r < 0 ? r : mkdir_p(p, 0755);
+
+	if (r < 0)
+		return r;
+	/* The parent is there nearly always: one mkdir instead of one per component. */
+	if (mkdir(p, 0755) == 0 || errno == EEXIST)
+		return 0;
+	return errno == ENOENT ? mkdir_p(p, 0755) : negative_errno();
 }
 
 int cgroup_unified_rmdir(const char *mount, const char *path) {
@@ -71,6 +77,18 @@ static int events_wait(const char *mount, const char *path, const char *key, int
 
 	if (r < 0)
 		return r;
+	/* Look first, a few times over 2 ms: killed processes are usually gone by then, and
+	 * closing an inotify fd waits for an SRCU grace period (milliseconds). */
+	for (int i = 0; i < 20; i++) {
+		r = events_value(mount, path, key);
+		if (r == -ENOENT || r == want)
+			return 0;
+		if (r < 0)
+			return r;
+		if (now_ms() >= deadline)
+			return -ETIMEDOUT;
+		nanosleep(&(struct timespec){ .tv_nsec = 100000 }, NULL);
+	}
 	_cleanup_close_ int fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
 	if (fd < 0)
 		return negative_errno();

@@ -103,8 +103,11 @@ static int add_cpuset_from_parent(const CgroupContext *c, struct cgroup *cg, con
 	return 0;
 }
 
-static int exists_everywhere(const CgroupContext *c, const char *path) {
+/* Whether path exists in every hierarchy it should be in (and under the unified mount). */
+static int exists_everywhere(const CgroupContext *c, const char *path, bool cpuset) {
 	for (size_t i = 0; i < c->n_hier; i++) {
+		if ((c->hier[i].on_demand && !cpuset) || cgroup_mount_seen(c, i))
+			continue;
 		int r = cgroup_fs_exists(c->hier[i].mount, path);
 		if (r <= 0)
 			return r;
@@ -114,32 +117,42 @@ static int exists_everywhere(const CgroupContext *c, const char *path) {
 
 static int v1_destroy_one(const CgroupContext *c, const char *path);
 
-static int v1_create(const CgroupContext *c, const char *path, const CgroupLimits *l) {
+/* cpuset is on demand: a cgroup joins it when it sets cpus or mems, when a child below it does
+ * (want_cpuset), or when its parent is in it (a pod's cpuset then covers its containers). The
+ * hierarchy's root does not count: otherwise every cgroup would pay for it. */
+static int v1_create_in(const CgroupContext *c, const char *path, const CgroupLimits *l,
+                        bool want_cpuset) {
 	_cleanup_(cgroup_lib_freep) struct cgroup *cg = NULL;
+	_cleanup_free_ char *parent = NULL;
 	const char *slash = strrchr(path, '/');
 	int r, n;
 
+	if (slash && !(parent = strndup(path, (size_t)(slash - path))))
+		return -ENOMEM;
+	bool cpuset =
+	        c->cpuset >= 0 && (want_cpuset || (l && (l->cpuset_cpus || l->cpuset_mems)) ||
+	                           (parent && cgroup_fs_exists(mnt(c, c->cpuset), parent) > 0));
 	/* Parents first, each level made like this one (so cpusets are filled on the way). */
-	if (slash) {
-		_cleanup_free_ char *parent = strndup(path, (size_t)(slash - path));
-		if (!parent)
-			return -ENOMEM;
-		r = exists_everywhere(c, parent);
+	if (parent) {
+		r = exists_everywhere(c, parent, cpuset);
 		if (r == 0)
-			r = v1_create(c, parent, NULL);
+			r = v1_create_in(c, parent, NULL, cpuset);
 		if (r < 0)
 			return r;
 	}
-	int existed = exists_everywhere(c, path);
+	int existed = exists_everywhere(c, path, cpuset);
 	if (existed < 0)
 		return existed;
 	cg = cgroup_lib_new(path);
 	if (!cg)
 		return -ENOMEM;
-	for (size_t i = 0; i < c->n_hier; i++)
+	for (size_t i = 0; i < c->n_hier; i++) {
+		if ((c->hier[i].on_demand && !cpuset) || cgroup_mount_seen(c, i))
+			continue;
 		if ((r = cgroup_lib_add(cg, c->hier[i].controller, NULL, NULL)) < 0)
 			return r;
-	r = add_cpuset_from_parent(c, cg, path, l);
+	}
+	r = cpuset ? add_cpuset_from_parent(c, cg, path, l) : 0;
 	if (r >= 0)
 		r = add_limits(c, cg, l, &n);
 	if (r >= 0)
@@ -149,6 +162,10 @@ static int v1_create(const CgroupContext *c, const char *path, const CgroupLimit
 	if (r < 0 && !existed)
 		(void)v1_destroy_one(c, path);
 	return r;
+}
+
+static int v1_create(const CgroupContext *c, const char *path, const CgroupLimits *l) {
+	return v1_create_in(c, path, l, false);
 }
 
 static int v1_set(const CgroupContext *c, const char *path, const CgroupLimits *l) {
@@ -173,6 +190,8 @@ static int v1_attach(const CgroupContext *c, const char *path, pid_t pid) {
 		if (cgroup_mount_seen(c, i))
 			continue;
 		r = cgroup_fs_write(c->hier[i].mount, path, "cgroup.procs", buf);
+		if (r == -ENOENT && c->hier[i].on_demand)
+			continue; /* not in the cpuset hierarchy */
 		if (r < 0)
 			return r;
 	}
