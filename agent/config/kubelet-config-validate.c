@@ -188,8 +188,13 @@ static void validate_skiff(Validator *v) {
 		FIELD_POD_LOG_DIR, FIELD_SECCOMP_DIR, FIELD_API_SOCKET
 	};
 	const char *msgs[NAME_MSGS_MAX];
-	for (size_t i = 0; i < ELEMENTSOF(dirs); i++)
-		validate_absolute(v, dirs[i], false);
+	for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+		ConfigFieldId id = dirs[i];
+		/* name the key that set it: the kubelet's podLogsDir or skiff.podLogDir */
+		if (id == FIELD_POD_LOG_DIR && v->c->origin[FIELD_POD_LOGS_DIR] != ORIGIN_DEFAULT)
+			id = FIELD_POD_LOGS_DIR;
+		validate_absolute(v, id, false);
+	}
 	validate_absolute(v, FIELD_STATIC_POD_PATH, true);
 	if (!streq(v->c->skiff.policy, "kubelet"))
 		fail(v, FIELD_POLICY, "unsupported value \"%s\": supported values: \"kubelet\"",
