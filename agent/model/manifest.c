@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "fileio.h"
+#include "manifest.h"
+#include "pod-internal.h"
+#include "tree.h"
+
+void pod_set_done(PodSet *s) {
+	for (size_t i = 0; i < s->n_pods; i++)
+		pod_free(s->pods[i]);
+	free(s->pods);
+	*s = (PodSet){};
+}
+
+static int pod_set_add(PodSet *s, Pod *pod) {
+	Pod **l = realloc(s->pods, (s->n_pods + 1) * sizeof(Pod *));
+
+	if (!l)
+		return -ENOMEM;
+	s->pods = l;
+	s->pods[s->n_pods++] = pod;
+	return 0;
+}
+
+static const char *const kinds[] = { "Pod", "PodList", "List" };
+
+/* apiVersion and kind of a document or list item; `required` for top-level objects. */
+static int check_type_meta(json_object *o, const char *path, bool required, const char **kind,
+                           Diag *diag) {
+	static const char *const versions[] = { "v1" };
+	json_object *av = tree_get(o, "apiVersion"), *k = tree_get(o, "kind");
+	_cleanup_free_ char *avp = pathf(path, "apiVersion"), *kp = pathf(path, "kind");
+	int r = 0;
+
+	if (!av && required) {
+		field_required(diag, avp, NULL);
+		r = -EINVAL;
+	} else if (av && (!json_object_is_type(av, json_type_string) ||
+	                  !streq(json_object_get_string(av), "v1"))) {
+		field_not_supported(diag, avp, json_object_get_string(av), versions, 1);
+		r = -EINVAL;
+	}
+	*kind = k && json_object_is_type(k, json_type_string) ? json_object_get_string(k) : NULL;
+	if (!k && required) {
+		field_required(diag, kp, NULL);
+		r = -EINVAL;
+	} else if (k && !*kind) {
+		field_not_supported(diag, kp, json_object_get_string(k), kinds, ELEMENTSOF(kinds));
+		r = -EINVAL;
+	}
+	return r;
+}
+
+static int add_pod(json_object *o, const char *path, PodSet *ret, Diag *diag) {
+	Pod *pod = NULL;
+	int r;
+
+	if (ret->n_pods >= MANIFEST_MAX_PODS) {
+		diag_error(diag, path, "Too many: a manifest may hold at most %d pods",
+		           MANIFEST_MAX_PODS);
+		return -E2BIG;
+	}
+	r = pod_from_json(o, path, &pod, diag);
+	if (r < 0)
+		return r;
+	r = pod_set_add(ret, pod);
+	if (r < 0)
+		pod_free(pod);
+	return r;
+}
+
+static int decode_list(json_object *o, const char *path, bool pod_list, PodSet *ret, Diag *diag) {
+	_cleanup_free_ char *ip = pathf(path, "items");
+	json_object *items = tree_get(o, "items");
+	int r = 0;
+
+	json_object_object_foreach (o, key, val) {
+		(void)val;
+		if (!streq(key, "apiVersion") && !streq(key, "kind") && !streq(key, "metadata") &&
+		    !streq(key, "items")) {
+			_cleanup_free_ char *p = pathf(path, "%s", key);
+			diag_warning(diag, NULL, "unknown field \"%s\"", strempty(p));
+		}
+	}
+	if (!items)
+		return 0; /* an empty list */
+	if (!json_object_is_type(items, json_type_array)) {
+		diag_error(diag, ip, "expected array, got %s", tree_type_name(items));
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < json_object_array_length(items); i++) {
+		json_object *item = json_object_array_get_idx(items, i);
+		_cleanup_free_ char *p = pathf(ip, "[%zu]", i), *kp = pathf(p, "kind");
+		const char *kind = NULL;
+		int k;
+
+		if (!json_object_is_type(item, json_type_object)) {
+			diag_error(diag, p, "expected object, got %s", tree_type_name(item));
+			r = -EINVAL;
+			continue;
+		}
+		/* A PodList's items are Pods by type; a List's items must say what they are. */
+		k = check_type_meta(item, p, !pod_list, &kind, diag);
+		if (k == 0 && kind && !streq(kind, "Pod")) {
+			static const char *const pod[] = { "Pod" };
+			field_not_supported(diag, kp, kind, pod, 1);
+			k = -EINVAL;
+		}
+		if (k == 0)
+			k = add_pod(item, p, ret, diag);
+		if (k == -E2BIG || k == -ENOMEM)
+			return k;
+		if (k < 0)
+			r = k;
+	}
+	return r;
+}
+
+static int decode_document(json_object *o, const char *path, PodSet *ret, Diag *diag) {
+	const char *kind = NULL;
+	int r;
+
+	if (!json_object_is_type(o, json_type_object)) {
+		diag_error(diag, path, "expected object, got %s", tree_type_name(o));
+		return -EINVAL;
+	}
+	r = check_type_meta(o, path, true, &kind, diag);
+	if (r < 0)
+		return r;
+	if (streq(kind, "Pod"))
+		return add_pod(o, path, ret, diag);
+	if (streq(kind, "PodList") || streq(kind, "List"))
+		return decode_list(o, path, streq(kind, "PodList"), ret, diag);
+	_cleanup_free_ char *kp = pathf(path, "kind");
+	field_not_supported(diag, kp, kind, kinds, ELEMENTSOF(kinds));
+	return -EINVAL;
+}
+
+/* Two pods of one manifest may not share a namespace and name. */
+static int check_duplicates(const PodSet *s, Diag *diag) {
+	int r = 0;
+
+	for (size_t i = 1; i < s->n_pods; i++)
+		for (size_t j = 0; j < i; j++)
+			if (streq_ptr(s->pods[i]->metadata.name, s->pods[j]->metadata.name) &&
+			    streq_ptr(s->pods[i]->metadata.namespace,
+			              s->pods[j]->metadata.namespace)) {
+				_cleanup_free_ char *q =
+				        go_quote(strempty(s->pods[i]->metadata.name));
+				diag_error(diag, NULL,
+				           "pod %s in namespace %s appears more than once",
+				           strempty(q), strempty(s->pods[i]->metadata.namespace));
+				r = -EINVAL;
+				break;
+			}
+	return r;
+}
+
+int manifest_parse(const char *data, size_t len, PodSet *ret, Diag *diag) {
+	TreeLimits limits = TREE_LIMITS_DEFAULT;
+	TreeDocs docs = {};
+	PodSet set = {};
+	int r = 0;
+
+	if (len > MANIFEST_MAX_BYTES) {
+		diag_error(diag, NULL, "file too large: a manifest may have at most %d bytes",
+		           MANIFEST_MAX_BYTES);
+		return -E2BIG;
+	}
+	limits.max_depth = MANIFEST_MAX_DEPTH;
+	limits.max_documents = MANIFEST_MAX_PODS;
+	r = tree_parse(data, len, &limits, &docs, diag);
+	if (r < 0)
+		return r;
+	if (docs.n_docs == 0) {
+		diag_error(diag, NULL, "no Pod found: the manifest is empty");
+		r = -EINVAL;
+	}
+	for (size_t i = 0; i < docs.n_docs; i++) {
+		_cleanup_free_ char *p = docs.n_docs > 1 ? pathf(NULL, "documents[%zu]", i) : NULL;
+		int k = decode_document(docs.docs[i], p, &set, diag);
+		if (k < 0)
+			r = k;
+		if (k == -E2BIG || k == -ENOMEM)
+			break;
+	}
+	tree_docs_free(&docs);
+	if (r == 0)
+		r = check_duplicates(&set, diag);
+	if (r < 0) {
+		pod_set_done(&set);
+		return r;
+	}
+	*ret = set;
+	return 0;
+}
+
+int manifest_load_file(const char *path, PodSet *ret, Diag *diag) {
+	_cleanup_free_ char *data = NULL;
+	size_t size = 0;
+	int r;
+
+	r = read_full_file(path, MANIFEST_MAX_BYTES, &data, &size);
+	if (r == -EFBIG) {
+		diag_error(diag, NULL, "file too large: a manifest may have at most %d bytes",
+		           MANIFEST_MAX_BYTES);
+		return -E2BIG;
+	}
+	if (r < 0) {
+		diag_error(diag, NULL, "cannot read the file: %s", strerror(-r));
+		return r;
+	}
+	return manifest_parse(data, size, ret, diag);
+}
