@@ -114,8 +114,9 @@ static int init_legacy(CgroupContext *c) {
 
 /* v2: the controllers the root offers (cgroup.controllers); all share the one mount. */
 static int init_unified(CgroupContext *c) {
-	static const char *const wanted[] = { "cpu", "cpuset", "memory", "pids" };
-	int *slot[] = { &c->cpu, &c->cpuset, &c->memory, &c->pids };
+	/* cpuset last: cgroup-v2.c names hier[0] to libcgroup for every create. */
+	static const char *const wanted[] = { "cpu", "memory", "pids", "cpuset" };
+	int *slot[] = { &c->cpu, &c->memory, &c->pids, &c->cpuset };
 	char buf[256];
 
 	c->cpuacct = c->freezer = -1;
@@ -130,7 +131,7 @@ static int init_unified(CgroupContext *c) {
 		if (r < 0)
 			return r;
 	}
-	return 0;
+	return c->n_hier > 0 && !streq(c->hier[0].controller, "cpuset") ? 0 : -ENODEV;
 }
 
 int cgroup_lib_init(CgroupContext *c) {

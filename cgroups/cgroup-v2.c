@@ -25,6 +25,15 @@ static bool have(const CgroupContext *c, const char *controller) {
 	return false;
 }
 
+/* libcgroup 2.0.2 creates a v2 group once per controller named, each time walking from the mount
+ * down with a mkdir -p, a look at /proc/mounts and a "+ctrl" write on every level: three
+ * controllers at depth four cost ~25 such steps. All controllers share the one directory, and
+ * ensure_parent() has enabled them on every level already, so skiff names a single controller
+ * and queues every value (cpu.*, memory.*, pids.*, cpuset.*) under it. */
+static const char *primary(const CgroupContext *c) {
+	return c->hier[0].controller;
+}
+
 /* Enable the controllers path's children need in path's own subtree_control. */
 static int enable_in(const CgroupContext *c, const char *path, bool cpuset) {
 	char buf[256];
@@ -110,7 +119,7 @@ static int add_cpu_max(const CgroupContext *c, struct cgroup *cg, const char *pa
 		snprintf(buf, sizeof(buf), "%s %" PRIu64, quota, l->cpu_period_us);
 	else
 		snprintf(buf, sizeof(buf), "%s", quota);
-	int r = cgroup_lib_add(cg, "cpu", "cpu.max", buf);
+	int r = cgroup_lib_add(cg, primary(c), "cpu.max", buf);
 	if (r >= 0)
 		++*n;
 	return r;
@@ -128,7 +137,7 @@ static int add_limits(const CgroupContext *c, struct cgroup *cg, const char *pat
 			uint64_t w = l->cpu_weight_linear
 			                     ? cgroup_cpu_shares_to_weight_linear(l->cpu_shares)
 			                     : cgroup_cpu_shares_to_weight(l->cpu_shares);
-			r = add_value(cg, "cpu", "cpu.weight", (int64_t)w, n);
+			r = add_value(cg, primary(c), "cpu.weight", (int64_t)w, n);
 		}
 		if (r >= 0)
 			r = add_cpu_max(c, cg, path, l, n);
@@ -136,22 +145,22 @@ static int add_limits(const CgroupContext *c, struct cgroup *cg, const char *pat
 	if (have(c, "memory")) {
 		/* Protections before limits, and high before max, as runc orders them. */
 		if (r >= 0 && l->memory_min)
-			r = add_value(cg, "memory", "memory.min", l->memory_min, n);
+			r = add_value(cg, primary(c), "memory.min", l->memory_min, n);
 		if (r >= 0 && l->memory_low)
-			r = add_value(cg, "memory", "memory.low", l->memory_low, n);
+			r = add_value(cg, primary(c), "memory.low", l->memory_low, n);
 		if (r >= 0 && l->memory_high)
-			r = add_value(cg, "memory", "memory.high", l->memory_high, n);
+			r = add_value(cg, primary(c), "memory.high", l->memory_high, n);
 		if (r >= 0 && l->memory_max)
-			r = add_value(cg, "memory", "memory.max", l->memory_max, n);
+			r = add_value(cg, primary(c), "memory.max", l->memory_max, n);
 	}
 	if (r >= 0 && l->pids_max && have(c, "pids"))
-		r = add_value(cg, "pids", "pids.max", l->pids_max, n);
+		r = add_value(cg, primary(c), "pids.max", l->pids_max, n);
 	if (have(c, "cpuset")) {
 		if (r >= 0 && l->cpuset_cpus &&
-		    (r = cgroup_lib_add(cg, "cpuset", "cpuset.cpus", l->cpuset_cpus)) >= 0)
+		    (r = cgroup_lib_add(cg, primary(c), "cpuset.cpus", l->cpuset_cpus)) >= 0)
 			++*n;
 		if (r >= 0 && l->cpuset_mems &&
-		    (r = cgroup_lib_add(cg, "cpuset", "cpuset.mems", l->cpuset_mems)) >= 0)
+		    (r = cgroup_lib_add(cg, primary(c), "cpuset.mems", l->cpuset_mems)) >= 0)
 			++*n;
 	}
 	return r;
@@ -170,11 +179,7 @@ static int v2_create(const CgroupContext *c, const char *path, const CgroupLimit
 	cg = cgroup_lib_new(path);
 	if (!cg)
 		return -ENOMEM;
-	for (size_t i = 0; i < ELEMENTSOF(V2_BASE) && r >= 0; i++)
-		if (have(c, V2_BASE[i]))
-			r = cgroup_lib_add(cg, V2_BASE[i], NULL, NULL);
-	if (r >= 0 && wants_cpuset(l) && have(c, "cpuset"))
-		r = cgroup_lib_add(cg, "cpuset", NULL, NULL);
+	r = cgroup_lib_add(cg, primary(c), NULL, NULL);
 	if (r >= 0)
 		r = add_limits(c, cg, path, l, &n);
 	if (r >= 0)
