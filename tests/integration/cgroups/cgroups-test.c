@@ -478,6 +478,34 @@ static int test_kill(void) {
 	return 0;
 }
 
+/* v1 without cgroup.kill's reach: a process that only the v1 hierarchies hold (attached behind
+ * the library's back) is still found and killed by the cgroup.procs sweep. */
+static int test_kill_v1_only(void) {
+	char p[512], buf[32];
+	if (v2)
+		return SKIP;
+	CHECK_R(cgroup_create(full("sweep"), NULL));
+	pid_t pid = fork();
+	if (pid == 0) {
+		for (;;)
+			pause();
+	}
+	CHECK(pid > 0, "fork");
+	snprintf(buf, sizeof(buf), "%d", (int)pid);
+	file_of(p, sizeof(p), "memory", "sweep", "cgroup.procs");
+	FILE *f = fopen(p, "we");
+	bool moved = f && fputs(buf, f) >= 0 && fclose(f) == 0;
+	if (!moved)
+		kill(pid, SIGKILL);
+	CHECK(moved, "attach by hand");
+	CHECK_R(cgroup_kill(full("sweep")));
+	int status = wait_status(pid);
+	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "status %#x", status);
+	CHECK_R(cgroup_wait_empty(full("sweep"), 5000));
+	CHECK_R(cgroup_destroy(full("sweep")));
+	return 0;
+}
+
 static int test_destroy(void) {
 	CHECK_R(cgroup_create(full("tree/a/b/c"), NULL));
 	CHECK_R(cgroup_create(full("tree/a/d"), NULL));
