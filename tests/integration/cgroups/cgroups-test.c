@@ -610,11 +610,17 @@ static const struct {
 	const char *name;
 	int (*fn)(void);
 } TESTS[] = {
-	{ "limits", test_limits },   { "cpuset", test_cpuset },
-	{ "attach", test_attach },   { "clone-into-cgroup", test_clone_into },
-	{ "stats", test_stats },     { "oom", test_oom },
-	{ "pids", test_pids },       { "kill", test_kill },
-	{ "destroy", test_destroy }, { "node", test_node },
+	{ "limits", test_limits },
+	{ "cpuset", test_cpuset },
+	{ "attach", test_attach },
+	{ "clone-into-cgroup", test_clone_into },
+	{ "stats", test_stats },
+	{ "oom", test_oom },
+	{ "pids", test_pids },
+	{ "kill", test_kill },
+	{ "kill-v1-only", test_kill_v1_only },
+	{ "destroy", test_destroy },
+	{ "node", test_node },
 };
 
 static bool selected(int argc, char **argv, const char *name) {
