@@ -374,8 +374,13 @@ static int test_clone_into(void) {
 		pause();
 		_exit(0);
 	}
+	int saved = errno;
 	close(fd);
-	CHECK(pid > 0, "clone3: %s", strerror(errno));
+	if (pid < 0 && saved == ENOSYS) { /* valgrind, old kernels */
+		CHECK_R(cgroup_destroy(full("clone3")));
+		return SKIP;
+	}
+	CHECK(pid > 0, "clone3: %s", strerror(saved));
 	bool in = procs_has(NULL, "clone3", pid);
 	kill(pid, SIGKILL);
 	wait_status(pid);
