@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <sys/socket.h>
+#include <time.h>
+
+#include "curl-common.h"
+
+static int sockopt_cb(void *userdata, curl_socket_t fd, curlsocktype purpose) {
+	/* probe.ProbeDialer: linger 1 s, so closed probe connections do not sit in TIME_WAIT */
+	struct linger l = { .l_onoff = 1, .l_linger = 1 };
+	(void)setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+	return CURL_SOCKOPT_OK;
+}
+
+int probe_curl_easy_new(ProbeRun *run, char *errbuf, CURL **ret) {
+	CURL *e = curl_easy_init();
+
+	if (!e)
+		return -ENOMEM;
+	errbuf[0] = 0;
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_PROXY, "");
+	curl_easy_setopt(e, CURLOPT_NOPROXY, "*");
+	curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
+	curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(e, CURLOPT_PATH_AS_IS, 1L);
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_SOCKOPTFUNCTION, sockopt_cb);
+	curl_easy_setopt(e, CURLOPT_SOCKOPTDATA, run);
+	*ret = e;
+	return 0;
+}
+
+long probe_curl_timeout_ms(ProbeRun *run, uint64_t deadline) {
+	uint64_t now;
+
+	if (sd_event_now(run->manager->event, CLOCK_MONOTONIC, &now) < 0)
+		return 1;
+	if (now >= deadline)
+		return 0;
+	return (long)MAX((deadline - now + 999) / 1000, (uint64_t)1);
+}
+
+char *probe_curl_url_host(const char *url, char **ret_scheme) {
+	CURLU *u = curl_url();
+	char *host = NULL, *scheme = NULL, *r = NULL;
+
+	if (ret_scheme)
+		*ret_scheme = NULL;
+	if (!u)
+		return NULL;
+	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK) {
+		r = strdup(host);
+		if (ret_scheme)
+			*ret_scheme = strdup(scheme);
+	}
+	curl_free(host);
+	curl_free(scheme);
+	curl_url_cleanup(u);
+	return r;
+}
+
+int probe_curl_slist(char **lines, struct curl_slist **ret) {
+	struct curl_slist *l = NULL;
+
+	for (char **p = lines; p && *p; p++) {
+		struct curl_slist *n = curl_slist_append(l, *p);
+		if (!n) {
+			curl_slist_free_all(l);
+			return -ENOMEM;
+		}
+		l = n;
+	}
+	*ret = l;
+	return 0;
+}

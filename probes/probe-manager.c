@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The manager: the loop, the curl multi handle, the bound on runs in flight, the counters. */
+#include <stdlib.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include "probe-internal.h"
+
+int probe_manager_new(sd_event *event, const ProbeManagerConfig *config, ProbeManager **ret) {
+	ProbeManager *m;
+	uint64_t now;
+	int r;
+
+	if (!event || !ret)
+		return -EINVAL;
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return -ENOMEM;
+	m->event = sd_event_ref(event);
+	if (config)
+		m->config = *config;
+	m->max_in_flight =
+	        m->config.max_in_flight ? m->config.max_in_flight : PROBE_IN_FLIGHT_DEFAULT;
+	if (m->config.agent_start_usec == 0) {
+		r = sd_event_now(event, CLOCK_MONOTONIC, &now);
+		if (r < 0) {
+			probe_manager_free(m);
+			return r;
+		}
+		m->config.agent_start_usec = now;
+	}
+	LIST_INIT(&m->workers);
+	TAILQ_INIT(&m->queue);
+	LIST_INIT(&m->runs);
+	/* Once per process and reference-counted by libcurl (thread-safe since 7.84). */
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		probe_manager_free(m);
+		return -EIO;
+	}
+	m->curl_global = true;
+	*ret = m;
+	return 0;
+}
+
+ProbeManager *probe_manager_free(ProbeManager *m) {
+	if (!m)
+		return NULL;
+	m->max_in_flight = 0; /* no queued worker gets a slot while we tear down */
+	while (!LIST_EMPTY(&m->workers))
+		probe_worker_detach(LIST_FIRST(&m->workers));
+	while (!LIST_EMPTY(&m->runs))
+		probe_run_free(LIST_FIRST(&m->runs));
+	curl_loop_free(m->curl);
+	if (m->curl_global)
+		curl_global_cleanup();
+	sd_event_unref(m->event);
+	free(m);
+	return NULL;
+}
+
+const ProbeMetrics *probe_manager_get_metrics(const ProbeManager *m) {
+	return &m->metrics;
+}
+
+int probe_manager_get_curl(ProbeManager *m, CurlLoop **ret) {
+	if (!m->curl) {
+		int r = curl_loop_new(m->event, &m->curl);
+		if (r < 0)
+			return r;
+	}
+	*ret = m->curl;
+	return 0;
+}
+
+uint64_t probe_manager_now_realtime(ProbeManager *m) {
+	uint64_t now = 0;
+
+	if (m->config.now_realtime)
+		return m->config.now_realtime(m->config.now_userdata);
+	if (sd_event_now(m->event, CLOCK_REALTIME, &now) < 0)
+		now = 0;
+	return now;
+}
+
+uint64_t probe_manager_random(ProbeManager *m) {
+	uint64_t v = 0;
+
+	if (m->config.random_u64)
+		return m->config.random_u64(m->config.random_userdata);
+	/* Jitter only: getrandom without blocking, falling back to the libc PRNG. */
+	if (getrandom(&v, sizeof(v), GRND_NONBLOCK) != (ssize_t)sizeof(v))
+		v = ((uint64_t)random() << 31) ^ (uint64_t)random();
+	return v;
+}
+
+bool probe_manager_acquire_slot(ProbeManager *m) {
+	if (m->worker_slots >= m->max_in_flight)
+		return false;
+	m->worker_slots++;
+	return true;
+}
+
+void probe_manager_release_slot(ProbeManager *m) {
+	struct ProbeWorker *w;
+
+	if (m->worker_slots > 0)
+		m->worker_slots--;
+	/* First come, first served. */
+	while (m->worker_slots < m->max_in_flight && (w = TAILQ_FIRST(&m->queue))) {
+		probe_manager_dequeue(m, w);
+		m->worker_slots++;
+		probe_worker_slot_granted(w);
+	}
+}
