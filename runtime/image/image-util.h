@@ -37,6 +37,3 @@ int img_json_strv(json_object *obj, const char *key, const char *what, size_t ma
 int img_json_int64(json_object *obj, const char *key, const char *what, int64_t *ret, bool *present,
                    Diag *diag);
 json_object *img_json_new_strv(char *const *l);
-
-/* go-units HumanSize: 4 significant digits, decimal units ("2.212MB"), as crictl prints. */
-void img_human_size(uint64_t bytes, char *buf, size_t size);

@@ -126,6 +126,9 @@ void image_entries_free(ImageEntry *e, size_t n);
 /* Every reference, sorted by reference. */
 int image_list(ImageStore *s, ImageEntry **ret, size_t *ret_n, Diag *diag);
 
+/* go-units HumanSize, as crictl prints sizes: 4 significant digits, decimal units ("2.212MB"). */
+void image_format_size(uint64_t bytes, char *buf, size_t size);
+
 /* JSON like `crictl inspecti`: id, repoTags, repoDigests, size, layers, config, ... */
 int image_inspect(ImageStore *s, const char *ref_or_id, json_object **ret, Diag *diag);
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "image-util.h"
+#include "image.h"
 
 #define JSON_MAX_DEPTH 64
 
@@ -181,7 +182,7 @@ json_object *img_json_new_strv(char *const *l) {
 	return a;
 }
 
-void img_human_size(uint64_t bytes, char *buf, size_t size) {
+void image_format_size(uint64_t bytes, char *buf, size_t size) {
 	static const char *const units[] = { "B", "kB", "MB", "GB", "TB", "PB", "EB" };
 	double v = (double)bytes;
 	size_t i = 0;

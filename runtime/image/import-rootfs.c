@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * A rootfs becomes a one-layer image: a tarball is that layer; a directory is first written to a
+ * tar in staging (libarchive's read_disk, hard links kept as links, nothing followed), so both
+ * take the same verified unpack path and the layer gets a real diff_id.
+ */
+#include <archive.h>
+#include <archive_entry.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include "fileio.h"
+#include "image-internal.h"
+#include "image-util.h"
+
+static void archive_read_freep(struct archive **a) {
+	if (*a)
+		archive_read_free(*a);
+}
+
+static void archive_write_freep(struct archive **a) {
+	if (*a)
+		archive_write_free(*a);
+}
+
+static void linkresolver_freep(struct archive_entry_linkresolver **l) {
+	if (*l)
+		archive_entry_linkresolver_free(*l);
+}
+
+static int import_config(const ImageImportOptions *o, char *const *diff_ids, ImportPlan *plan,
+                         uint64_t diff_size) {
+	ImageConfig cfg = {
+		.entrypoint = o->entrypoint,
+		.cmd = o->cmd,
+		.env = o->env,
+		.working_dir = (char *)o->working_dir,
+		.user = (char *)o->user,
+	};
+	int r = oci_build_config(&cfg, diff_ids, &plan->config);
+	if (r < 0)
+		return r;
+	plan->config_size = strlen(plan->config);
+	r = img_sha256_buf(plan->config, plan->config_size, plan->config_digest);
+	if (r < 0)
+		return r;
+	r = oci_build_manifest(plan->config_digest, plan->config_size, diff_ids, &diff_size,
+	                       &plan->manifest);
+	if (r < 0)
+		return r;
+	plan->manifest_size = strlen(plan->manifest);
+	return img_sha256_buf(plan->manifest, plan->manifest_size, plan->manifest_digest);
+}
+
+int import_rootfs_source(ImageStore *s, const LayerSource *src, const ImageImportOptions *o,
+                         Staging *st, ImportPlan *plan, Diag *diag) {
+	_cleanup_free_ char *dest = NULL;
+	LayerResult res;
+	int r;
+
+	if (asprintf(&dest, "%s/layer-0", st->path) < 0)
+		return -ENOMEM;
+	if (mkdir(dest, 0755) < 0 || chmod(dest, 0755) < 0)
+		return negative_errno();
+	r = layer_unpack(src, dest, &o->limits, o->limits.max_image_bytes, "rootfs", &res, diag);
+	if (r < 0)
+		return r;
+	if (res.skipped > 0)
+		diag_warning(diag, NULL, "rootfs: %" PRIu64 " device nodes or sockets left out",
+		             res.skipped);
+	/* the diff_id is known only now: a layer the store has already is dropped at commit */
+	r = import_plan_add_layer(plan, res.diff_id, TAKE_PTR(dest));
+	if (r < 0)
+		return r;
+	plan->size = res.unpacked_bytes;
+	return import_config(o, plan->diff_ids, plan, res.diff_size);
+}
+
+/* "<dir>/a/b" -> "a/b"; NULL for the directory itself. */
+static const char *relative_name(const char *full, const char *dir) {
+	const char *rel = startswith(full, dir);
+	if (!rel)
+		return NULL;
+	while (*rel == '/')
+		rel++;
+	return *rel ? rel : NULL;
+}
+
+static int copy_entry_data(struct archive *in, struct archive *out, const char *name, Diag *diag) {
+	char buf[64 * 1024];
+	for (;;) {
+		la_ssize_t n = archive_read_data(in, buf, sizeof(buf));
+		if (n == 0)
+			return 0;
+		if (n < 0 || archive_write_data(out, buf, (size_t)n) != n) {
+			diag_error(diag, NULL, "%s: %s", name,
+			           archive_error_string(n < 0 ? in : out) ?: "I/O error");
+			return -EIO;
+		}
+	}
+}
+
+static int write_entries(struct archive *disk, struct archive *w, const char *dir, Diag *diag) {
+	_cleanup_(linkresolver_freep) struct archive_entry_linkresolver *lr =
+	        archive_entry_linkresolver_new();
+	struct archive_entry *e = archive_entry_new();
+	int r = lr && e ? 0 : -ENOMEM;
+
+	if (r >= 0)
+		archive_entry_linkresolver_set_strategy(lr, archive_format(w));
+	while (r >= 0) {
+		struct archive_entry *sparse = NULL, *out;
+		archive_entry_clear(e);
+		int k = archive_read_next_header2(disk, e);
+		if (k == ARCHIVE_EOF)
+			break;
+		if (k < ARCHIVE_WARN) {
+			diag_error(diag, NULL, "%s: %s", dir, archive_error_string(disk));
+			r = -EIO;
+			break;
+		}
+		archive_read_disk_descend(disk);
+		const char *rel = relative_name(archive_entry_sourcepath(e), dir);
+		if (!rel || archive_entry_filetype(e) == AE_IFSOCK)
+			continue;
+		archive_entry_set_pathname(e, rel);
+		out = e;
+		archive_entry_linkify(lr, &out, &sparse);
+		if (!out)
+			continue;
+		if (archive_write_header(w, out) < ARCHIVE_WARN) {
+			diag_error(diag, NULL, "%s: %s", rel, archive_error_string(w));
+			r = -EIO;
+		} else if (archive_entry_size(out) > 0 && !archive_entry_hardlink(out))
+			r = copy_entry_data(disk, w, rel, diag);
+	}
+	archive_entry_free(e);
+	return r;
+}
+
+int import_rootfs_dir_to_tar(const char *dir, Staging *st, char **ret_tar, Diag *diag) {
+	_cleanup_(archive_read_freep) struct archive *disk = archive_read_disk_new();
+	_cleanup_(archive_write_freep) struct archive *w = archive_write_new();
+	_cleanup_free_ char *tar = NULL;
+	int r;
+
+	if (!disk || !w || asprintf(&tar, "%s/rootfs.tar", st->path) < 0)
+		return -ENOMEM;
+	/* symlinks stored as symlinks; no crossing into other mounts (a rootfs with /proc) */
+	archive_read_disk_set_symlink_physical(disk);
+	archive_read_disk_set_behavior(disk, ARCHIVE_READDISK_NO_TRAVERSE_MOUNTS |
+	                                             ARCHIVE_READDISK_NO_ACL |
+	                                             ARCHIVE_READDISK_NO_FFLAGS);
+	if (archive_read_disk_open(disk, dir) != ARCHIVE_OK) {
+		diag_error(diag, NULL, "%s: %s", dir, archive_error_string(disk));
+		return -EIO;
+	}
+	archive_write_set_format_pax_restricted(w);
+	if (archive_write_open_filename(w, tar) != ARCHIVE_OK) {
+		diag_error(diag, NULL, "%s: %s", tar, archive_error_string(w));
+		return -EIO;
+	}
+	r = write_entries(disk, w, dir, diag);
+	if (archive_write_close(w) != ARCHIVE_OK && r >= 0) {
+		diag_error(diag, NULL, "%s: %s", tar, archive_error_string(w));
+		r = -EIO;
+	}
+	if (r < 0)
+		return r;
+	*ret_tar = TAKE_PTR(tar);
+	return 0;
+}
