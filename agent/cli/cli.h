@@ -10,3 +10,4 @@ typedef struct CliCommand {
 } CliCommand;
 
 int cli_version(int argc, char **argv);
+int cli_image(int argc, char **argv);

@@ -8,6 +8,7 @@
 
 static const CliCommand commands[] = {
 	{ "version", cli_version, "print the version" },
+	{ "image", cli_image, "manage the local image store (import, ls, rm, inspect)" },
 };
 
 int cli_version(int argc, char **argv) {
