@@ -21,10 +21,22 @@ static int pod_set_add(PodSet *s, Pod *pod) {
 	return 0;
 }
 
-static const char *const kinds[] = { "Pod", "PodList", "List" };
+static const char *const top_kinds[] = { "Pod", "PodList", "List" };
+static const char *const item_kinds[] = { "Pod" };
 
-/* apiVersion and kind of a document or list item; `required` for top-level objects. */
-static int check_type_meta(json_object *o, const char *path, bool required, const char **kind,
+static bool in_list(const char *s, const char *const *l, size_t n) {
+	for (size_t i = 0; i < n; i++)
+		if (streq(s, l[i]))
+			return true;
+	return false;
+}
+
+/*
+ * apiVersion and kind of a document or list item: required at the top and in a List's items,
+ * optional in a PodList's items (their type is given by the list).
+ */
+static int check_type_meta(json_object *o, const char *path, bool required,
+                           const char *const *kinds, size_t n_kinds, const char **kind,
                            Diag *diag) {
 	static const char *const versions[] = { "v1" };
 	json_object *av = tree_get(o, "apiVersion"), *k = tree_get(o, "kind");
@@ -43,15 +55,26 @@ static int check_type_meta(json_object *o, const char *path, bool required, cons
 	if (!k && required) {
 		field_required(diag, kp, NULL);
 		r = -EINVAL;
-	} else if (k && !*kind) {
-		field_not_supported(diag, kp, json_object_get_string(k), kinds, ELEMENTSOF(kinds));
+	} else if (k && (!*kind || !in_list(*kind, kinds, n_kinds))) {
+		field_not_supported(diag, kp, json_object_get_string(k), kinds, n_kinds);
 		r = -EINVAL;
 	}
+	if (!*kind)
+		*kind = "Pod";
 	return r;
 }
 
+/* Two pods of one manifest may not share a namespace and name. */
+static bool pod_set_has(const PodSet *s, const Pod *pod) {
+	for (size_t i = 0; i < s->n_pods; i++)
+		if (streq_ptr(s->pods[i]->metadata.name, pod->metadata.name) &&
+		    streq_ptr(s->pods[i]->metadata.namespace, pod->metadata.namespace))
+			return true;
+	return false;
+}
+
 static int add_pod(json_object *o, const char *path, PodSet *ret, Diag *diag) {
-	Pod *pod = NULL;
+	_cleanup_pod_free_ Pod *pod = NULL;
 	int r;
 
 	if (ret->n_pods >= MANIFEST_MAX_PODS) {
@@ -62,9 +85,14 @@ static int add_pod(json_object *o, const char *path, PodSet *ret, Diag *diag) {
 	r = pod_from_json(o, path, &pod, diag);
 	if (r < 0)
 		return r;
+	if (pod_set_has(ret, pod)) {
+		_cleanup_free_ char *p = pathf(path, "metadata.name");
+		field_duplicate(diag, p, pod->metadata.name);
+		return -EINVAL;
+	}
 	r = pod_set_add(ret, pod);
-	if (r < 0)
-		pod_free(pod);
+	if (r >= 0)
+		TAKE_PTR(pod);
 	return r;
 }
 
@@ -89,7 +117,7 @@ static int decode_list(json_object *o, const char *path, bool pod_list, PodSet *
 	}
 	for (size_t i = 0; i < json_object_array_length(items); i++) {
 		json_object *item = json_object_array_get_idx(items, i);
-		_cleanup_free_ char *p = pathf(ip, "[%zu]", i), *kp = pathf(p, "kind");
+		_cleanup_free_ char *p = pathf(ip, "[%zu]", i);
 		const char *kind = NULL;
 		int k;
 
@@ -99,12 +127,8 @@ static int decode_list(json_object *o, const char *path, bool pod_list, PodSet *
 			continue;
 		}
 		/* A PodList's items are Pods by type; a List's items must say what they are. */
-		k = check_type_meta(item, p, !pod_list, &kind, diag);
-		if (k == 0 && kind && !streq(kind, "Pod")) {
-			static const char *const pod[] = { "Pod" };
-			field_not_supported(diag, kp, kind, pod, 1);
-			k = -EINVAL;
-		}
+		k = check_type_meta(item, p, !pod_list, item_kinds, ELEMENTSOF(item_kinds), &kind,
+		                    diag);
 		if (k == 0)
 			k = add_pod(item, p, ret, diag);
 		if (k == -E2BIG || k == -ENOMEM)
@@ -123,36 +147,12 @@ static int decode_document(json_object *o, const char *path, PodSet *ret, Diag *
 		diag_error(diag, path, "expected object, got %s", tree_type_name(o));
 		return -EINVAL;
 	}
-	r = check_type_meta(o, path, true, &kind, diag);
+	r = check_type_meta(o, path, true, top_kinds, ELEMENTSOF(top_kinds), &kind, diag);
 	if (r < 0)
 		return r;
 	if (streq(kind, "Pod"))
 		return add_pod(o, path, ret, diag);
-	if (streq(kind, "PodList") || streq(kind, "List"))
-		return decode_list(o, path, streq(kind, "PodList"), ret, diag);
-	_cleanup_free_ char *kp = pathf(path, "kind");
-	field_not_supported(diag, kp, kind, kinds, ELEMENTSOF(kinds));
-	return -EINVAL;
-}
-
-/* Two pods of one manifest may not share a namespace and name. */
-static int check_duplicates(const PodSet *s, Diag *diag) {
-	int r = 0;
-
-	for (size_t i = 1; i < s->n_pods; i++)
-		for (size_t j = 0; j < i; j++)
-			if (streq_ptr(s->pods[i]->metadata.name, s->pods[j]->metadata.name) &&
-			    streq_ptr(s->pods[i]->metadata.namespace,
-			              s->pods[j]->metadata.namespace)) {
-				_cleanup_free_ char *q =
-				        go_quote(strempty(s->pods[i]->metadata.name));
-				diag_error(diag, NULL,
-				           "pod %s in namespace %s appears more than once",
-				           strempty(q), strempty(s->pods[i]->metadata.namespace));
-				r = -EINVAL;
-				break;
-			}
-	return r;
+	return decode_list(o, path, streq(kind, "PodList"), ret, diag);
 }
 
 int manifest_parse(const char *data, size_t len, PodSet *ret, Diag *diag) {
@@ -184,8 +184,6 @@ int manifest_parse(const char *data, size_t len, PodSet *ret, Diag *diag) {
 			break;
 	}
 	tree_docs_free(&docs);
-	if (r == 0)
-		r = check_duplicates(&set, diag);
 	if (r < 0) {
 		pod_set_done(&set);
 		return r;

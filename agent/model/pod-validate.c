@@ -207,17 +207,23 @@ static void validate_optional_name(Diag *d, const char *spec_path, const char *f
 		report_name(d, p, value, check);
 }
 
+/* ValidatePodSpec checks the grace period first (Required; the API defaults it). */
+static void validate_grace_period(Validator *v) {
+	const OptInt64 *grace = &v->pod->spec.termination_grace_period_seconds;
+	_cleanup_free_ char *p = pathf(v->spec_path, "terminationGracePeriodSeconds");
+
+	if (!grace->set)
+		field_required(v->diag, p, NULL);
+	/* The API only warns and treats a negative grace period as 1; skiff refuses it. */
+	else if (grace->value < 0)
+		field_invalid_int(v->diag, p, grace->value, "must be greater than or equal to 0");
+}
+
 static void validate_spec_scalars(Validator *v) {
 	const PodSpec *s = &v->pod->spec;
-	_cleanup_free_ char *grace = pathf(v->spec_path, "terminationGracePeriodSeconds"),
-	                    *deadline = pathf(v->spec_path, "activeDeadlineSeconds"),
+	_cleanup_free_ char *deadline = pathf(v->spec_path, "activeDeadlineSeconds"),
 	                    *dns = pathf(v->spec_path, "dnsPolicy");
 
-	/* The API only warns and treats a negative grace period as 1; skiff refuses it. */
-	if (s->termination_grace_period_seconds.set &&
-	    s->termination_grace_period_seconds.value < 0)
-		field_invalid_int(v->diag, grace, s->termination_grace_period_seconds.value,
-		                  "must be greater than or equal to 0");
 	/* dnsPolicy None needs a dnsConfig, which skiff does not model. */
 	if (s->dns_policy == DNS_POLICY_NONE)
 		field_forbidden(v->diag, dns, "dnsPolicy None is not supported by skiff");
@@ -246,6 +252,7 @@ int pod_validate(const Pod *pod, const char *path, Diag *diag) {
 	if (!meta || !spec || !volume_ok)
 		return -ENOMEM;
 	validate_meta(diag, &pod->metadata, meta);
+	validate_grace_period(&v);
 	validate_volumes(&v);
 	validate_containers(&v);
 	validate_init_containers(&v);

@@ -99,7 +99,7 @@ size_t is_qualified_name(const char *v, const char *msgs[NAME_MSGS_MAX]) {
 	if (slash && strchr(slash + 1, '/')) {
 		msgs[n++] =
 		        "a valid label key " LABEL_KEY_MSG " with an optional DNS subdomain prefix "
-		                                           "and '/' (e.g. 'example.com/MyName')";
+		        "and '/' (e.g. 'example.com/MyName')";
 		return n;
 	}
 	if (slash) {
