@@ -34,12 +34,28 @@ static void listener_arm(HttpListener *l) {
 	(void)sd_event_source_set_enabled(l->timer, SD_EVENT_ONESHOT);
 }
 
+static unsigned listener_connections(const HttpListener *l) {
+	if (!l->daemon)
+		return 0;
+	const union MHD_DaemonInfo *di =
+	        MHD_get_daemon_info(l->daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+	return di ? di->num_connections : 0;
+}
+
 static void listener_run(HttpListener *l) {
+	unsigned before = listener_connections(l);
+
 	l->in_run = true;
 	l->kicked = false;
 	(void)MHD_run(l->daemon);
 	l->in_run = false;
-	if (l->kicked)
+	/*
+	 * At the connection limit (or out of fds) MHD takes the listening socket out of its epoll
+	 * set and puts it back only at the start of a later MHD_run(): when connections went away
+	 * in this one, run again, or clients waiting in the backlog would wait for the next
+	 * unrelated event.
+	 */
+	if (l->kicked || listener_connections(l) < before)
 		http_listener_kick(l);
 	else
 		listener_arm(l);
@@ -422,14 +438,6 @@ HttpServer *http_server_free(HttpServer *s) {
 
 int http_server_tcp_port(const HttpServer *s) {
 	return s ? s->tcp_port : -EINVAL;
-}
-
-static unsigned listener_connections(const HttpListener *l) {
-	if (!l->daemon)
-		return 0;
-	const union MHD_DaemonInfo *di =
-	        MHD_get_daemon_info(l->daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
-	return di ? di->num_connections : 0;
 }
 
 unsigned http_server_connections(const HttpServer *s) {

@@ -2,7 +2,7 @@
 /*
  * A tiny sd-event program serving a few routes with http-server, driven by
  * test-api-integration through the CLI's client.
- *   test-api-server SOCKET TCP-ADDRESS EVENTS-FILE
+ *   test-api-server SOCKET TCP-ADDRESS EVENTS-FILE [TIMEOUT-SEC]
  * Prints "READY <tcp-port>" once listening; SIGTERM frees the server (ending open streams)
  * and writes the stream events seen ("follow:client-gone", ...) to EVENTS-FILE.
  */
@@ -285,7 +285,7 @@ static int run(App *app, char **argv) {
 		.unix_path = argv[1],
 		.tcp_address = argv[2],
 		.max_connections = 16,
-		.timeout_sec = 5,
+		.timeout_sec = argv[4] ? (unsigned)atoi(argv[4]) : 5,
 		.max_stream_buffer = 64 * 1024,
 	};
 	sigset_t mask;
@@ -327,8 +327,9 @@ static int run(App *app, char **argv) {
 int main(int argc, char **argv) {
 	App app = {};
 
-	if (argc != 4) {
-		fprintf(stderr, "usage: %s SOCKET TCP-ADDRESS EVENTS-FILE\n", argv[0]);
+	if (argc != 4 && argc != 5) {
+		fprintf(stderr, "usage: %s SOCKET TCP-ADDRESS EVENTS-FILE [TIMEOUT-SEC]\n",
+		        argv[0]);
 		return 2;
 	}
 	int r = run(&app, argv);
