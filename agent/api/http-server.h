@@ -21,6 +21,24 @@
  * when to resume), idle/slow connection timeout (a stream waiting for data never times out).
  *
  * Library code: never logs. MHD's own diagnostics go to config->log when given.
+ *
+ * Use:
+ *   r = http_server_new(event, &(HttpServerConfig){ .unix_path = "/run/skiff/skiff.sock",
+ *                                                   .tcp_address = "127.0.0.1:10255" }, &s);
+ *   r = http_server_add_route(s, &(HttpRouteSpec){ "GET", "/pods/{namespace}/{name}",
+ *                                                   on_get_pod, manager });
+ *   r = http_server_start(s);
+ *   ...
+ *   static int on_get_pod(HttpRequest *req, void *userdata) {
+ *           Pod *p = find(userdata, http_request_param(req, "namespace"),
+ *                         http_request_param(req, "name"));
+ *           if (!p)
+ *                   return http_reply_not_found(req, "pods", http_request_param(req, "name"));
+ *           return http_reply_json(req, 200, p->status_json);
+ *   }
+ * A log follower: http_reply_stream(req, 200, "text/plain", &callbacks, follower, &stream),
+ * then http_stream_write() from its inotify/io source; stop following in closed().
+ * A client that half-closes its side while a stream waits for data counts as gone.
  */
 #pragma once
 

@@ -423,14 +423,17 @@ static int transfer_run(SkiffClient *c, Transfer *t, const char *method, const c
 		return -EINVAL;
 	if (content_type && asprintf(&ct, "Content-Type: %s", content_type) < 0)
 		return -ENOMEM;
-	h = curl_slist_append(headers, "Accept: application/json, */*");
-	if (h && ct)
-		h = curl_slist_append(h, ct);
-	if (!h) {
-		curl_slist_free_all(headers);
+	headers = curl_slist_append(NULL, "Accept: application/json, */*");
+	if (!headers)
 		return -ENOMEM;
+	if (ct) {
+		h = curl_slist_append(headers, ct);
+		if (!h) {
+			curl_slist_free_all(headers);
+			return -ENOMEM;
+		}
+		headers = h;
 	}
-	headers = h;
 	int r = transfer_setup(c, t, method, path, body, size, headers);
 	CURLcode cc = r < 0 ? CURLE_OK : curl_easy_perform(c->curl);
 	curl_slist_free_all(headers);
