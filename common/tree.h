@@ -13,6 +13,7 @@
 #pragma once
 
 #include <json-c/json.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "diag.h"
@@ -47,3 +48,9 @@ int tree_to_yaml(json_object *o, char **ret);
 /* Lookup helpers for decoders: NULL when the key is absent or the value is JSON null. */
 json_object *tree_get(json_object *obj, const char *key);
 const char *tree_type_name(json_object *o); /* "string", "integer", "number", "boolean", ... */
+
+/*
+ * Same type and value everywhere, keys in the same order; numbers compare by value and, when
+ * finite, by their text too ("1.50" differs from "1.5": a Quantity sees the text).
+ */
+bool tree_equal(json_object *a, json_object *b);
