@@ -1,0 +1,396 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * `run` and `start`: build the container, record it, pump its output into the CRI log, wait
+ * for it, record the exit, clean up. Once the container runs, the monitor keeps only what it
+ * still needs (paths, descriptors, the log's line buffers) and returns the rest to the kernel:
+ * its footprint is what a node pays per container.
+ */
+#include <fcntl.h>
+#include <malloc.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/pidfd.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "cgroups.h"
+#include "container.h"
+#include "cri-log.h"
+#include "fileio.h"
+#include "monitor.h"
+#include "util.h"
+
+#define PUMP_CHUNK 8192
+#define DRAIN_TIMEOUT_MS 2000
+#define CGROUP_EMPTY_TIMEOUT_MS 5000
+
+typedef struct Monitor {
+	const char *dir;
+	bool detach;
+	int notify_fd;
+	char *exit_path;
+	char *cgroup_path;
+	bool cgroup_created;
+	CriLog log;
+	bool have_log;
+	bool passthrough;           /* run mode with a log: the caller sees the output too */
+	int pipes[_CRI_STREAM_MAX]; /* read ends */
+	ContainerProcess proc;
+	int64_t started_at;
+	int sigfd;
+} Monitor;
+
+static void monitor_done(Monitor *m) {
+	free(m->exit_path);
+	free(m->cgroup_path);
+	if (m->have_log)
+		cri_log_close(&m->log);
+	for (int s = 0; s < _CRI_STREAM_MAX; s++)
+		safe_close(m->pipes[s]);
+	safe_close(m->proc.pidfd);
+	safe_close(m->sigfd);
+	safe_close(m->notify_fd);
+}
+
+static int write_record(const char *path, const char *json) {
+	return write_file_atomic(path, json, strlen(json), 0644);
+}
+
+static int write_state(Monitor *m, const char *id) {
+	_cleanup_free_ char *json = NULL, *path = NULL;
+	ContainerState s = {
+		.id = (char *)id,
+		.monitor_pid = getpid(),
+		.pid = m->proc.pid,
+		.started_at = m->started_at,
+		.cgroup_path = m->cgroup_path,
+	};
+	int r = proc_start_time(s.monitor_pid, &s.monitor_start_time);
+	if (r >= 0)
+		r = proc_start_time(s.pid, &s.start_time);
+	/* The container may already be gone (/bin/true): its record still names it. */
+	if (r == -ESRCH)
+		r = 0;
+	if (r < 0)
+		return r;
+	r = container_state_to_json(&s, &json);
+	if (r < 0)
+		return r;
+	if (asprintf(&path, "%s/state.json", m->dir) < 0)
+		return -ENOMEM;
+	return write_record(path, json);
+}
+
+static void write_exit(Monitor *m, const ExitRecord *e) {
+	_cleanup_free_ char *json = NULL;
+	if (exit_record_to_json(e, &json) >= 0)
+		(void)write_record(m->exit_path, json);
+}
+
+static void cleanup_cgroup(Monitor *m) {
+	if (!m->cgroup_created)
+		return;
+	/* Leftovers (a shared pid namespace keeps them alive past our init) die first: a cgroup
+	 * with processes cannot go. */
+	if (cgroup_is_populated(m->cgroup_path) != 0) {
+		(void)cgroup_kill(m->cgroup_path);
+		(void)cgroup_wait_empty(m->cgroup_path, CGROUP_EMPTY_TIMEOUT_MS);
+	}
+	(void)cgroup_destroy(m->cgroup_path);
+	m->cgroup_created = false;
+}
+
+/* The container never ran: record why, tell the caller, clean up. */
+static int start_failed(Monitor *m, const RuntimeError *err) {
+	ExitRecord e = {
+		.exit_code = 128,
+		.reason = EXIT_REASON_START_ERROR,
+		.message = (char *)err->message,
+		.finished_at = runtime_now_ns(),
+	};
+	cleanup_cgroup(m);
+	write_exit(m, &e);
+	monitor_notify_error(&m->notify_fd, err);
+	if (!m->detach)
+		fprintf(stderr, "skiff-monitor: %s\n", err->message);
+	return 128;
+}
+
+static int open_devnull(int flags) {
+	return open("/dev/null", flags | O_CLOEXEC | O_NOCTTY);
+}
+
+static int setup_stdio(Monitor *m, const ContainerConfig *c, int stdio[3], int child_ends[2],
+                       RuntimeError *e) {
+	if (c->log_path) {
+		_cleanup_free_ char *parent = strdup(c->log_path);
+		char *slash = parent ? strrchr(parent, '/') : NULL;
+		if (slash && slash != parent) {
+			*slash = 0;
+			(void)mkdir_p(parent, 0755);
+		}
+		int r = cri_log_open(&m->log, c->log_path, c->log_max_size, c->log_max_files,
+		                     c->log_max_line);
+		if (r < 0)
+			return runtime_error(e, -r, "open log %s", c->log_path);
+		m->have_log = true;
+		m->passthrough = !m->detach;
+		for (int s = 0; s < _CRI_STREAM_MAX; s++) {
+			int p[2];
+			if (pipe2(p, O_CLOEXEC) < 0)
+				return runtime_error(e, errno, "pipe");
+			m->pipes[s] = p[0];
+			child_ends[s] = p[1];
+			(void)fcntl(p[0], F_SETFL, O_NONBLOCK);
+			stdio[1 + s] = p[1];
+		}
+	} else if (m->detach) {
+		/* Nobody reads: the output goes nowhere (the agent always gives a log). */
+		child_ends[0] = open_devnull(O_WRONLY);
+		if (child_ends[0] < 0)
+			return runtime_error(e, errno, "open /dev/null");
+		stdio[1] = stdio[2] = child_ends[0];
+	}
+	return 0;
+}
+
+/* Everything up to a running container; on failure the caller records a StartError. */
+static int start_container(Monitor *m, const ContainerConfig *c, RuntimeError *e) {
+	ContainerBuild b = {};
+	int child_ends[2] = { -EBADF, -EBADF }, stdio[3] = { -1, -1, -1 };
+	int r;
+
+	r = setup_stdio(m, c, stdio, child_ends, e);
+	if (r >= 0 && c->cgroup_path) {
+		r = cgroups_init();
+		if (r < 0)
+			runtime_error(e, -r, "cgroups: init");
+		else if ((r = cgroup_create(c->cgroup_path, &c->cgroup_limits)) < 0)
+			runtime_error(e, -r, "cgroup: create %s", c->cgroup_path);
+		else {
+			m->cgroup_created = true;
+			r = device_cgroup_apply(c, e);
+		}
+	}
+	if (r >= 0) {
+		r = container_build_init(&b, c, m->dir, e);
+		memcpy(b.stdio, stdio, sizeof(stdio));
+	}
+	if (r >= 0)
+		r = container_spawn(&b, &m->proc, e);
+	container_build_done(&b);
+	for (int s = 0; s < 2; s++)
+		safe_close(child_ends[s]);
+	return r;
+}
+
+static void pump(Monitor *m, CriStream s) {
+	char buf[PUMP_CHUNK];
+	for (;;) {
+		ssize_t n = read(m->pipes[s], buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n <= 0) {
+			(void)cri_log_flush(&m->log, s, runtime_now_ns());
+			m->pipes[s] = safe_close(m->pipes[s]);
+			return;
+		}
+		(void)cri_log_feed(&m->log, s, buf, (size_t)n, runtime_now_ns());
+		if (m->passthrough)
+			(void)fd_write_all(s == CRI_STDOUT ? STDOUT_FILENO : STDERR_FILENO, buf,
+			                   (size_t)n);
+		if ((size_t)n < sizeof(buf))
+			return;
+	}
+}
+
+static void forward_signal(Monitor *m, bool exited) {
+	struct signalfd_siginfo si;
+	while (read(m->sigfd, &si, sizeof(si)) == sizeof(si))
+		if (!exited)
+			(void)pidfd_send_signal(m->proc.pidfd, (int)si.ssi_signo, NULL, 0);
+}
+
+static int setup_signals(Monitor *m) {
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	if (!m->detach)
+		sigaddset(&set, SIGHUP);
+	else
+		signal(SIGHUP, SIG_IGN);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return negative_errno();
+	m->sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	return m->sigfd < 0 ? negative_errno() : 0;
+}
+
+/* Wait for the container's init while pumping its output; then drain what is left. */
+static void wait_loop(Monitor *m, siginfo_t *si, int64_t *finished_at) {
+	bool exited = false;
+	int64_t deadline = 0;
+
+	for (;;) {
+		struct pollfd p[4];
+		int n = 0, ip = -1, is = -1, io[2] = { -1, -1 };
+		if (!exited) {
+			ip = n;
+			p[n++] = (struct pollfd){ m->proc.pidfd, POLLIN, 0 };
+		}
+		if (m->sigfd >= 0) {
+			is = n;
+			p[n++] = (struct pollfd){ m->sigfd, POLLIN, 0 };
+		}
+		for (int s = 0; s < _CRI_STREAM_MAX; s++)
+			if (m->pipes[s] >= 0) {
+				io[s] = n;
+				p[n++] = (struct pollfd){ m->pipes[s], POLLIN, 0 };
+			}
+		if (exited && io[0] < 0 && io[1] < 0)
+			return;
+		int timeout = -1;
+		if (exited) {
+			int64_t left = (deadline - runtime_now_ns()) / 1000000;
+			if (left <= 0)
+				return; /* writers outside the cgroup: stop waiting for them */
+			timeout = (int)left;
+		}
+		if (poll(p, (nfds_t)n, timeout) < 0) {
+			if (errno == EINTR)
+				continue;
+			return;
+		}
+		for (int s = 0; s < _CRI_STREAM_MAX; s++)
+			if (io[s] >= 0 && p[io[s]].revents)
+				pump(m, s);
+		if (is >= 0 && p[is].revents)
+			forward_signal(m, exited);
+		if (ip >= 0 && p[ip].revents) {
+			*si = (siginfo_t){};
+			if (waitid(P_PIDFD, (id_t)m->proc.pidfd, si, WEXITED | WNOHANG) == 0 &&
+			    si->si_pid != 0) {
+				exited = true;
+				*finished_at = runtime_now_ns();
+				deadline = *finished_at + (int64_t)DRAIN_TIMEOUT_MS * 1000000;
+				/* Whatever else still writes to our pipes goes now. */
+				if (m->cgroup_created && cgroup_is_populated(m->cgroup_path) > 0)
+					(void)cgroup_kill(m->cgroup_path);
+			}
+		}
+	}
+}
+
+static int finish(Monitor *m, const siginfo_t *si, int64_t finished_at) {
+	ExitRecord e = { .started_at = m->started_at, .finished_at = finished_at };
+	if (si->si_code == CLD_EXITED)
+		e.exit_code = si->si_status;
+	else {
+		e.signal = si->si_status;
+		e.exit_code = 128 + si->si_status;
+	}
+	if (m->cgroup_created) {
+		CgroupStats st;
+		if (cgroup_get_stats(m->cgroup_path, &st) >= 0)
+			e.oom_killed = st.oom_kills > 0;
+	}
+	e.reason = exit_reason_derive(true, e.exit_code, e.oom_killed);
+	/* The cgroup goes before the record appears: whoever reads exit.json may remove the
+	 * pod's cgroup at once. */
+	cleanup_cgroup(m);
+	write_exit(m, &e);
+	return e.exit_code & 0xff;
+}
+
+static void detach_stdio(void) {
+	int fd = open_devnull(O_RDWR);
+	if (fd < 0)
+		return;
+	for (int i = 0; i < 3; i++)
+		(void)dup2(fd, i);
+	if (fd > 2)
+		close(fd);
+}
+
+int monitor_run(const char *dir, bool detach, int notify_fd) {
+	Monitor m = {
+		.dir = dir,
+		.detach = detach,
+		.notify_fd = notify_fd,
+		.pipes = { -EBADF, -EBADF },
+		.proc = { .pidfd = -EBADF },
+		.sigfd = -EBADF,
+	};
+	ContainerConfig c = {};
+	RuntimeError err = {};
+	Diag d = {};
+	_cleanup_free_ char *state_path = NULL;
+	int r;
+
+	if (detach) {
+		/* The agent may stop or die: the monitor and its container live on. */
+		(void)setsid();
+		detach_stdio();
+	}
+	if (asprintf(&state_path, "%s/state.json", dir) < 0 ||
+	    runtime_exit_record_path(dir, NULL, &m.exit_path) < 0)
+		return 125;
+	(void)unlink(state_path);
+
+	r = container_config_load(dir, &c, &d);
+	if (r < 0) {
+		runtime_error(&err, 0, "config: %s", d.n_errors ? d.errors[0] : strerror(-r));
+		err.err = -r;
+		diag_clear(&d);
+		(void)unlink(m.exit_path);
+		r = start_failed(&m, &err);
+		monitor_done(&m);
+		return r;
+	}
+	diag_clear(&d);
+	if (c.exit_record_path) {
+		free(m.exit_path);
+		m.exit_path = strdup(c.exit_record_path);
+	}
+	(void)unlink(m.exit_path);
+	m.cgroup_path = c.cgroup_path ? strdup(c.cgroup_path) : NULL;
+	if (!m.exit_path || (c.cgroup_path && !m.cgroup_path)) {
+		container_config_done(&c);
+		monitor_done(&m);
+		return 125;
+	}
+	(void)setup_signals(&m);
+
+	r = start_container(&m, &c, &err);
+	if (r < 0) {
+		container_config_done(&c);
+		r = start_failed(&m, &err);
+		monitor_done(&m);
+		return r;
+	}
+	m.started_at = runtime_now_ns();
+	r = write_state(&m, c.id);
+	container_config_done(&c);
+	if (r < 0) {
+		/* It runs, but nobody could find it again: better stop it now. */
+		(void)pidfd_send_signal(m.proc.pidfd, SIGKILL, NULL, 0);
+		runtime_error(&err, -r, "write state.json");
+	} else {
+		char line[64];
+		snprintf(line, sizeof(line), "started %d\n", (int)m.proc.pid);
+		monitor_notify(&m.notify_fd, line);
+	}
+	/* Hand the set-up's memory back: a monitor lives as long as its container. */
+	malloc_trim(0);
+
+	siginfo_t si = {};
+	int64_t finished_at = 0;
+	wait_loop(&m, &si, &finished_at);
+	r = finish(&m, &si, finished_at);
+	monitor_done(&m);
+	return r;
+}

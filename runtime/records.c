@@ -1,0 +1,301 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The monitor's records (DIR/state.json, DIR/exit.json), exit reasons and RFC 3339 timestamps.
+ * Pure functions except the *_read() helpers.
+ */
+#include <time.h>
+
+#include "fileio.h"
+#include "json-util.h"
+#include "runtime.h"
+#include "util.h"
+
+#define RECORD_MAX_BYTES (64u * 1024)
+
+int64_t runtime_now_ns(void) {
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+int runtime_format_timestamp(int64_t ns, char buf[static RUNTIME_TIMESTAMP_MAX]) {
+	struct tm tm;
+	time_t secs = (time_t)(ns / 1000000000);
+	long frac = (long)(ns % 1000000000);
+	if (frac < 0) {
+		frac += 1000000000;
+		secs--;
+	}
+	if (!gmtime_r(&secs, &tm))
+		return -EINVAL;
+	size_t n = strftime(buf, RUNTIME_TIMESTAMP_MAX, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (n == 0)
+		return -EINVAL;
+	/* Go's RFC3339Nano (".999999999"): trailing zeros trimmed, no dot for whole seconds. */
+	if (frac > 0) {
+		char f[16];
+		snprintf(f, sizeof(f), ".%09ld", frac);
+		size_t l = strlen(f);
+		while (l > 1 && f[l - 1] == '0')
+			f[--l] = 0;
+		memcpy(buf + n, f, l);
+		n += l;
+	}
+	buf[n++] = 'Z';
+	buf[n] = 0;
+	return (int)n;
+}
+
+static int parse_digits(const char **p, int n, int *ret) {
+	int v = 0;
+	for (int i = 0; i < n; i++, (*p)++) {
+		if (**p < '0' || **p > '9')
+			return -EINVAL;
+		v = v * 10 + (**p - '0');
+	}
+	*ret = v;
+	return 0;
+}
+
+static int expect(const char **p, char c) {
+	if (**p != c)
+		return -EINVAL;
+	(*p)++;
+	return 0;
+}
+
+/* RFC 3339: YYYY-MM-DDTHH:MM:SS[.frac](Z|+hh:mm|-hh:mm). */
+int runtime_parse_timestamp(const char *s, int64_t *ret_ns) {
+	struct tm tm = {};
+	int Y, M, D, h, m, sec, oh = 0, om = 0;
+	long frac = 0;
+	const char *p = s;
+
+	if (!s || parse_digits(&p, 4, &Y) < 0 || expect(&p, '-') < 0 ||
+	    parse_digits(&p, 2, &M) < 0 || expect(&p, '-') < 0 || parse_digits(&p, 2, &D) < 0 ||
+	    (*p != 'T' && *p != 't') || !++p || parse_digits(&p, 2, &h) < 0 ||
+	    expect(&p, ':') < 0 || parse_digits(&p, 2, &m) < 0 || expect(&p, ':') < 0 ||
+	    parse_digits(&p, 2, &sec) < 0)
+		return -EINVAL;
+	if (M < 1 || M > 12 || D < 1 || D > 31 || h > 23 || m > 59 || sec > 60)
+		return -EINVAL;
+	if (*p == '.') {
+		int digits = 0;
+		p++;
+		while (*p >= '0' && *p <= '9') {
+			if (digits < 9) {
+				frac = frac * 10 + (*p - '0');
+				digits++;
+			}
+			p++;
+		}
+		if (digits == 0)
+			return -EINVAL;
+		for (; digits < 9; digits++)
+			frac *= 10;
+	}
+	if (*p == 'Z' || *p == 'z')
+		p++;
+	else if (*p == '+' || *p == '-') {
+		int sign = *p == '-' ? -1 : 1;
+		p++;
+		if (parse_digits(&p, 2, &oh) < 0 || expect(&p, ':') < 0 ||
+		    parse_digits(&p, 2, &om) < 0 || oh > 23 || om > 59)
+			return -EINVAL;
+		oh *= sign;
+		om *= sign;
+	} else
+		return -EINVAL;
+	if (*p)
+		return -EINVAL;
+	tm.tm_year = Y - 1900;
+	tm.tm_mon = M - 1;
+	tm.tm_mday = D;
+	tm.tm_hour = h;
+	tm.tm_min = m;
+	tm.tm_sec = sec;
+	time_t t = timegm(&tm);
+	t -= (time_t)oh * 3600 + (time_t)om * 60;
+	*ret_ns = (int64_t)t * 1000000000 + frac;
+	return 0;
+}
+
+/* ---- exit reasons ---- */
+
+static const char *const exit_reason_names[_EXIT_REASON_MAX] = {
+	[EXIT_REASON_COMPLETED] = "Completed",
+	[EXIT_REASON_ERROR] = "Error",
+	[EXIT_REASON_OOM_KILLED] = "OOMKilled",
+	[EXIT_REASON_START_ERROR] = "StartError",
+};
+
+ExitReason exit_reason_derive(bool started, int exit_code, bool oom_killed) {
+	/* containerd pkg/cri: the TaskOOM event sets OOMKilled whatever the exit code;
+	 * otherwise Completed for 0 and Error for the rest. */
+	if (!started)
+		return EXIT_REASON_START_ERROR;
+	if (oom_killed)
+		return EXIT_REASON_OOM_KILLED;
+	return exit_code == 0 ? EXIT_REASON_COMPLETED : EXIT_REASON_ERROR;
+}
+
+const char *exit_reason_to_string(ExitReason r) {
+	return r >= 0 && r < _EXIT_REASON_MAX ? exit_reason_names[r] : NULL;
+}
+
+int exit_reason_from_string(const char *s) {
+	for (int i = 0; i < _EXIT_REASON_MAX; i++)
+		if (streq_ptr(exit_reason_names[i], s))
+			return i;
+	return -EINVAL;
+}
+
+/* ---- records ---- */
+
+void container_state_done(ContainerState *s) {
+	if (!s)
+		return;
+	free(s->id);
+	free(s->cgroup_path);
+	*s = (ContainerState){};
+}
+
+void exit_record_done(ExitRecord *e) {
+	if (!e)
+		return;
+	free(e->message);
+	*e = (ExitRecord){};
+}
+
+static void add_time(json_object *o, const char *key, const char *key_ns, int64_t ns) {
+	char buf[RUNTIME_TIMESTAMP_MAX];
+	if (ns == 0)
+		return;
+	if (runtime_format_timestamp(ns, buf) > 0)
+		json_add_string(o, key, buf);
+	json_add_int64(o, key_ns, ns);
+}
+
+int container_state_to_json(const ContainerState *s, char **ret) {
+	_cleanup_json_ json_object *o = json_object_new_object();
+	if (!o)
+		return -ENOMEM;
+	json_add_string(o, "id", s->id);
+	json_add_int64(o, "monitorPid", s->monitor_pid);
+	json_add_uint64(o, "monitorStartTime", s->monitor_start_time);
+	json_add_int64(o, "pid", s->pid);
+	json_add_uint64(o, "startTime", s->start_time);
+	add_time(o, "startedAt", "startedAtUnixNano", s->started_at);
+	json_add_string(o, "cgroupPath", s->cgroup_path);
+	return json_to_string_dup(o, ret);
+}
+
+int container_state_from_json(const char *json, size_t len, ContainerState *ret) {
+	_cleanup_json_ json_object *o = NULL;
+	ContainerState s = {};
+	Diag d = {};
+	JsonReader r = { &d, "" };
+	int64_t v;
+
+	int k = json_parse_bounded(json, len, RECORD_MAX_BYTES, &o, &d);
+	if (k >= 0) {
+		json_read_string(&r, o, "id", 256, &s.id);
+		if (json_read_int64(&r, o, "monitorPid", 1, INT32_MAX, &v))
+			s.monitor_pid = (pid_t)v;
+		json_read_uint64(&r, o, "monitorStartTime", UINT64_MAX, &s.monitor_start_time);
+		if (json_read_int64(&r, o, "pid", 1, INT32_MAX, &v))
+			s.pid = (pid_t)v;
+		json_read_uint64(&r, o, "startTime", UINT64_MAX, &s.start_time);
+		json_read_int64(&r, o, "startedAtUnixNano", INT64_MIN, INT64_MAX, &s.started_at);
+		json_read_string(&r, o, "cgroupPath", RUNTIME_MAX_PATH, &s.cgroup_path);
+		if (d.n_errors > 0 || s.monitor_pid == 0)
+			k = -EINVAL;
+	}
+	diag_clear(&d);
+	if (k < 0) {
+		container_state_done(&s);
+		return k;
+	}
+	*ret = s;
+	return 0;
+}
+
+int exit_record_to_json(const ExitRecord *e, char **ret) {
+	_cleanup_json_ json_object *o = json_object_new_object();
+	if (!o)
+		return -ENOMEM;
+	json_add_int64(o, "exitCode", e->exit_code);
+	json_add_int64(o, "signal", e->signal);
+	json_add_bool(o, "oomKilled", e->oom_killed);
+	json_add_string(o, "reason", exit_reason_to_string(e->reason));
+	json_add_string(o, "message", e->message);
+	add_time(o, "startedAt", "startedAtUnixNano", e->started_at);
+	add_time(o, "finishedAt", "finishedAtUnixNano", e->finished_at);
+	return json_to_string_dup(o, ret);
+}
+
+int exit_record_from_json(const char *json, size_t len, ExitRecord *ret) {
+	_cleanup_json_ json_object *o = NULL;
+	_cleanup_free_ char *reason = NULL;
+	ExitRecord e = {};
+	Diag d = {};
+	JsonReader r = { &d, "" };
+	int64_t v;
+
+	int k = json_parse_bounded(json, len, RECORD_MAX_BYTES, &o, &d);
+	if (k >= 0) {
+		if (json_read_int64(&r, o, "exitCode", INT32_MIN, INT32_MAX, &v))
+			e.exit_code = (int)v;
+		if (json_read_int64(&r, o, "signal", 0, 128, &v))
+			e.signal = (int)v;
+		json_read_bool(&r, o, "oomKilled", &e.oom_killed);
+		json_read_string(&r, o, "reason", 32, &reason);
+		json_read_string(&r, o, "message", 64 * 1024, &e.message);
+		json_read_int64(&r, o, "startedAtUnixNano", INT64_MIN, INT64_MAX, &e.started_at);
+		json_read_int64(&r, o, "finishedAtUnixNano", INT64_MIN, INT64_MAX, &e.finished_at);
+		int x = exit_reason_from_string(reason);
+		if (d.n_errors > 0 || x < 0)
+			k = -EINVAL;
+		else
+			e.reason = x;
+	}
+	diag_clear(&d);
+	if (k < 0) {
+		exit_record_done(&e);
+		return k;
+	}
+	*ret = e;
+	return 0;
+}
+
+int container_state_read(const char *dir, ContainerState *ret) {
+	_cleanup_free_ char *path = NULL, *data = NULL;
+	size_t n;
+	if (asprintf(&path, "%s/state.json", dir) < 0)
+		return -ENOMEM;
+	int r = read_full_file(path, RECORD_MAX_BYTES, &data, &n);
+	if (r < 0)
+		return r;
+	return container_state_from_json(data, n, ret);
+}
+
+int exit_record_read(const char *path, ExitRecord *ret) {
+	_cleanup_free_ char *data = NULL;
+	size_t n;
+	int r = read_full_file(path, RECORD_MAX_BYTES, &data, &n);
+	if (r < 0)
+		return r;
+	return exit_record_from_json(data, n, ret);
+}
+
+int runtime_exit_record_path(const char *dir, const ContainerConfig *c, char **ret) {
+	char *p;
+	if (c && c->exit_record_path)
+		p = strdup(c->exit_record_path);
+	else if (asprintf(&p, "%s/exit.json", dir) < 0)
+		p = NULL;
+	if (!p)
+		return -ENOMEM;
+	*ret = p;
+	return 0;
+}

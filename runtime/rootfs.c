@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The container's root file system, inside its own mount namespace: the overlay (or the tmpfs
+ * under it) is mounted there only, so it vanishes with the namespace and nothing leaks onto the
+ * host, whatever happens to the monitor.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include "container.h"
+#include "util.h"
+
+#define OVERLAY_OPTIONS_MAX 4095 /* mount(2) copies one page of options */
+
+static bool any_rshared(const ContainerConfig *c) {
+	for (size_t i = 0; i < c->n_mounts; i++)
+		if (c->mounts[i].propagation == PROPAGATION_RSHARED)
+			return true;
+	return false;
+}
+
+/* The mount point of the mount holding path, from /proc/self/mountinfo (longest prefix). */
+static int find_mount_point(const char *path, char **ret) {
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
+	_cleanup_free_ char *line = NULL, *best = NULL;
+	size_t n = 0, best_len = 0;
+
+	if (!f)
+		return negative_errno();
+	while (getline(&line, &n, f) > 0) {
+		char mp[4096];
+		/* id parent major:minor root mountpoint ... (mount points never hold spaces
+		 * unescaped: the kernel writes them as \040, which cannot prefix-match ours
+		 * unless ours had one too; skiff's directories have none). */
+		if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1)
+			continue;
+		size_t l = strlen(mp);
+		bool prefix = streq(mp, "/") ||
+		              (strncmp(path, mp, l) == 0 && (path[l] == '/' || path[l] == 0));
+		if (prefix && (l > best_len || !best)) {
+			free(best);
+			best = strdup(mp);
+			best_len = l;
+		}
+	}
+	if (!best)
+		return -ENOENT;
+	*ret = TAKE_PTR(best);
+	return 0;
+}
+
+static int root_propagation(const ContainerBuild *b, RuntimeError *e) {
+	bool shared = any_rshared(b->config);
+	/* runc's default: rslave, so host mounts still reach HostToContainer volumes while
+	 * nothing of ours reaches the host; rshared when a Bidirectional mount asks for it. */
+	if (mount(NULL, "/", NULL, MS_REC | (shared ? MS_SHARED : MS_SLAVE), NULL) < 0)
+		return runtime_error(e, errno, "make / %s", shared ? "rshared" : "rslave");
+	if (!shared)
+		return 0;
+	/* runc's rootfsParentMountPrivate: the mount under our root must not be shared, or the
+	 * overlay would appear on the host and pivot_root would refuse. Our copy only. */
+	_cleanup_free_ char *mp = NULL;
+	int r = find_mount_point(b->rootfs_mountpoint, &mp);
+	if (r < 0)
+		return runtime_error(e, -r, "find the mount of %s", b->rootfs_mountpoint);
+	if (mount(NULL, mp, NULL, MS_PRIVATE, NULL) < 0)
+		return runtime_error(e, errno, "make %s private", mp);
+	return 0;
+}
+
+static int overlay_options(const ContainerConfig *c, const char *upper, const char *work,
+                           char **ret) {
+	size_t n = 64 + strlen(upper) + strlen(work);
+	STRV_FOREACH (l, c->lower_dirs)
+		n += strlen(*l) + 1;
+	char *o = malloc(n);
+	if (!o)
+		return -ENOMEM;
+	char *p = stpcpy(o, "lowerdir=");
+	STRV_FOREACH (l, c->lower_dirs) {
+		if (l != c->lower_dirs)
+			*p++ = ':';
+		p = stpcpy(p, *l);
+	}
+	sprintf(p, ",upperdir=%s,workdir=%s", upper, work);
+	*ret = o;
+	return 0;
+}
+
+/* Many layers overflow mount(2)'s one page of options: the new mount API takes each lower
+ * directory on its own ("lowerdir+", Linux 6.8). */
+static int overlay_mount_fsconfig(const ContainerConfig *c, const char *upper, const char *work,
+                                  const char *target, RuntimeError *e) {
+	_cleanup_close_ int fs = fsopen("overlay", FSOPEN_CLOEXEC);
+	if (fs < 0)
+		return runtime_error(e, errno, "fsopen overlay");
+	STRV_FOREACH (l, c->lower_dirs)
+		if (fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir+", *l, 0) < 0)
+			return runtime_error(e, errno, "overlay lowerdir+ %s (%zu layers)", *l,
+			                     strv_length(c->lower_dirs));
+	if (fsconfig(fs, FSCONFIG_SET_STRING, "upperdir", upper, 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_SET_STRING, "workdir", work, 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return runtime_error(e, errno, "overlay upper/work");
+	_cleanup_close_ int m = fsmount(fs, FSMOUNT_CLOEXEC, 0);
+	if (m < 0)
+		return runtime_error(e, errno, "fsmount overlay");
+	if (move_mount(m, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return runtime_error(e, errno, "move_mount overlay to %s", target);
+	return 0;
+}
+
+int rootfs_mount(const ContainerBuild *b, int *ret_rootfd, RuntimeError *e) {
+	const ContainerConfig *c = b->config;
+	_cleanup_free_ char *options = NULL, *upper = NULL, *work = NULL, *target = NULL;
+	int r;
+
+	r = root_propagation(b, e);
+	if (r < 0)
+		return r;
+	if (c->upper_dir) {
+		upper = strdup(c->upper_dir);
+		work = strdup(c->work_dir);
+		target = strdup(b->rootfs_mountpoint);
+	} else {
+		/* No upper directory given: a tmpfs in our mount namespace holds it (and is
+		 * gone with it). */
+		const char *mp = b->rootfs_mountpoint;
+		if (mount("tmpfs", mp, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
+			return runtime_error(e, errno, "mount tmpfs for the upper layer on %s", mp);
+		if (asprintf(&upper, "%s/upper", mp) < 0 || asprintf(&work, "%s/work", mp) < 0 ||
+		    asprintf(&target, "%s/merged", mp) < 0)
+			return runtime_error(e, ENOMEM, "rootfs");
+		if (mkdir(upper, 0755) < 0 || mkdir(work, 0700) < 0 || mkdir(target, 0755) < 0)
+			return runtime_error(e, errno, "mkdir in the upper tmpfs");
+	}
+	if (!upper || !work || !target)
+		return runtime_error(e, ENOMEM, "rootfs");
+	r = overlay_options(c, upper, work, &options);
+	if (r < 0)
+		return runtime_error(e, -r, "rootfs");
+	if (strlen(options) <= OVERLAY_OPTIONS_MAX) {
+		if (mount("overlay", target, "overlay", 0, options) < 0)
+			return runtime_error(e, errno, "mount overlay on %s (lower %s%s)", target,
+			                     c->lower_dirs[0], c->lower_dirs[1] ? ", ..." : "");
+	} else {
+		r = overlay_mount_fsconfig(c, upper, work, target, e);
+		if (r < 0)
+			return r;
+	}
+	int fd = open(target, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return runtime_error(e, errno, "open %s", target);
+	*ret_rootfd = fd;
+	return 0;
+}
+
+int rootfs_pivot(const ContainerBuild *b, int rootfd, RuntimeError *e) {
+	if (fchdir(rootfd) < 0)
+		return runtime_error(e, errno, "chdir to the root file system");
+	/* pivot_root(".", ".") stacks the old root on top of the new one; unmounting "." then
+	 * drops it (runc, since 1.0: no put_old directory in the image). */
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
+		return runtime_error(e, errno, "pivot_root");
+	/* Our unmounts must not reach the host, whatever the propagation asked for. */
+	if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+		return runtime_error(e, errno, "make the old root rslave");
+	if (umount2(".", MNT_DETACH) < 0)
+		return runtime_error(e, errno, "unmount the old root");
+	if (chdir("/") < 0)
+		return runtime_error(e, errno, "chdir /");
+	if (b->config->read_only_root &&
+	    mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0)
+		return runtime_error(e, errno, "remount / read-only");
+	return 0;
+}

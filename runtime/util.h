@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* runtime/ internals: string vectors, process identity (pid + start time), pidfds, openat2. */
+#pragma once
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "macro.h"
+#include "runtime.h"
+
+#ifndef STRV_FOREACH
+#define STRV_FOREACH(s, l) for (char **s = (l); s && *s; s++)
+#endif
+
+/* A vector holding a copy of first (or nothing when first is NULL). */
+char **strv_new(const char *first);
+char **strv_copy_const(const char *const *l);
+size_t strv_length(char *const *l);
+/* Append (taking ownership of s even on failure). */
+int strv_consume(char ***l, char *s);
+int strv_extend(char ***l, const char *s);
+
+/* Fill a RuntimeError: "<formatted>: <strerror(err)>" (err > 0) or just the text (err 0).
+ * Returns -err (or -EIO for err 0) so callers can `return runtime_error(...)`. */
+int runtime_error(RuntimeError *e, int err, const char *fmt, ...) _printf_(3, 4);
+
+/* /proc/PID/stat field 22 (starttime, clock ticks after boot): with the pid it names one
+ * process for ever, whatever the pid is reused for later. */
+int proc_start_time(pid_t pid, uint64_t *ret);
+/* A pidfd of pid that is known to be the process that started at start_time. */
+int pidfd_open_checked(pid_t pid, uint64_t start_time, int *ret_pidfd);
+
+int openat2_beneath(int dirfd, const char *path, int flags, uint64_t resolve, mode_t mode);
+int fd_write_all(int fd, const void *buf, size_t n);
+/* A nul-terminated copy of at most max bytes; -E2BIG beyond. */
+int strdup_bounded(const char *s, size_t max, char **ret);
