@@ -59,7 +59,10 @@ static void spawn_kill(ProbeSpawn *s) {
 	/* The process is not reaped yet, so neither its pid nor its group id can be reused. */
 	if (s->pid > 0) {
 		(void)kill(-s->pid, SIGKILL);
-		(void)pidfd_send_signal(s->pidfd, SIGKILL, NULL, 0);
+		if (s->pidfd >= 0)
+			(void)pidfd_send_signal(s->pidfd, SIGKILL, NULL, 0);
+		else
+			(void)kill(s->pid, SIGKILL);
 	}
 }
 
@@ -103,10 +106,20 @@ static void spawn_deliver(ProbeSpawn *s, ProbeExecStatus status, int exit_code) 
 		done(s, &r, s->userdata);
 }
 
+static void spawn_exited(ProbeSpawn *s, const siginfo_t *si) {
+	int code;
+
+	s->pid = 0;
+	if (s->out_fd >= 0)
+		(void)spawn_read(s); /* what is left in the pipe; a grandchild may hold it open */
+	code = si->si_code == CLD_EXITED ? si->si_status : 128 + si->si_status;
+	spawn_deliver(s, PROBE_EXEC_EXITED, code);
+	spawn_free(s);
+}
+
 static int on_exit_ready(sd_event_source *src, int fd, uint32_t revents, void *userdata) {
 	ProbeSpawn *s = userdata;
 	siginfo_t si = { 0 };
-	int code;
 
 	if (waitid((idtype_t)P_PIDFD, (id_t)s->pidfd, &si, WEXITED | WNOHANG) < 0) {
 		if (errno == EAGAIN || errno == EINTR)
@@ -114,12 +127,14 @@ static int on_exit_ready(sd_event_source *src, int fd, uint32_t revents, void *u
 		/* ECHILD: someone else reaped it (SIGCHLD set to SIG_IGN?); it is gone anyway */
 	} else if (si.si_pid == 0)
 		return 0; /* not yet */
-	s->pid = 0;
-	if (s->out_fd >= 0)
-		(void)spawn_read(s); /* what is left in the pipe; a grandchild may hold it open */
-	code = si.si_code == CLD_EXITED ? si.si_status : 128 + si.si_status;
-	spawn_deliver(s, PROBE_EXEC_EXITED, code);
-	spawn_free(s);
+	spawn_exited(s, &si);
+	return 0;
+}
+
+/* Without pidfds (old kernels, valgrind): sd-event's child source, which reaps the child
+ * itself; it needs SIGCHLD blocked, as the agent has it. */
+static int on_child_exit(sd_event_source *src, const siginfo_t *si, void *userdata) {
+	spawn_exited(userdata, si);
 	return 0;
 }
 
@@ -151,7 +166,10 @@ ProbeSpawner *probe_spawner_free(ProbeSpawner *s) {
 		ProbeSpawn *p = LIST_FIRST(&s->spawns);
 		siginfo_t si = { 0 };
 		spawn_kill(p);
-		(void)waitid((idtype_t)P_PIDFD, (id_t)p->pidfd, &si, WEXITED | WNOHANG);
+		if (p->pidfd >= 0)
+			(void)waitid((idtype_t)P_PIDFD, (id_t)p->pidfd, &si, WEXITED | WNOHANG);
+		else if (p->pid > 0)
+			(void)waitid(P_PID, (id_t)p->pid, &si, WEXITED | WNOHANG);
 		spawn_free(p);
 	}
 	sd_event_unref(s->event);
@@ -203,9 +221,10 @@ static int spawn_watch(ProbeSpawn *s, uint64_t timeout_usec) {
 	int r;
 
 	s->pidfd = pidfd_open(s->pid, 0);
-	if (s->pidfd < 0)
-		return negative_errno();
-	r = sd_event_add_io(e, &s->exit_source, s->pidfd, EPOLLIN, on_exit_ready, s);
+	if (s->pidfd >= 0)
+		r = sd_event_add_io(e, &s->exit_source, s->pidfd, EPOLLIN, on_exit_ready, s);
+	else
+		r = sd_event_add_child(e, &s->exit_source, s->pid, WEXITED, on_child_exit, s);
 	if (r < 0)
 		return r;
 	sd_event_source_set_description(s->exit_source, "probe-exec-exit");
@@ -266,12 +285,12 @@ int probe_spawn(ProbeSpawner *sp, const char *const *argv, uint64_t timeout_usec
 	out_w = safe_close(out_w);
 	r = spawn_watch(s, timeout_usec);
 	if (r < 0) {
+		pid_t s_pid = s->pid;
 		/* cannot watch it: do not leave it running; the zombie goes with the spawner */
 		s->done = NULL;
 		spawn_kill(s);
-		if (s->pidfd < 0)
-			(void)waitpid(s->pid, NULL, 0); /* just killed: returns at once */
 		spawn_free(s);
+		(void)waitpid(s_pid, NULL, 0); /* just killed: returns at once */
 		return r;
 	}
 	if (ret)

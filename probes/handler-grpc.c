@@ -119,6 +119,7 @@ static void grpc_transport_error(GrpcProbe *g, CURLcode code, Strbuf *b) {
 	case CURLE_WEIRD_SERVER_REPLY:
 	case CURLE_GOT_NOTHING:
 	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
 		/* not an HTTP/2 server (no preface): never READY, the dial times out */
 		if (!g->got_headers) {
 			grpc_connect_failed(g, b);
