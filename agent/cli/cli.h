@@ -10,4 +10,5 @@ typedef struct CliCommand {
 } CliCommand;
 
 int cli_version(int argc, char **argv);
+int cli_config(int argc, char **argv);
 int cli_image(int argc, char **argv);

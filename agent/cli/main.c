@@ -8,6 +8,7 @@
 
 static const CliCommand commands[] = {
 	{ "version", cli_version, "print the version" },
+	{ "config", cli_config, "print the effective configuration, or every error in it" },
 	{ "image", cli_image, "manage the local image store (import, ls, rm, inspect)" },
 };
 
