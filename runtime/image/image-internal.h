@@ -18,6 +18,9 @@ typedef struct LayerSource {
 	int fd; /* read from fd (>= 0), or from memory */
 	const void *data;
 	size_t size;
+	/* the expected blob digest, or NULL: when an unpack fails on corrupted bytes, the digest
+	 * mismatch is reported rather than what the garbage made the tar reader say */
+	const char *digest;
 } LayerSource;
 
 typedef struct LayerResult {

@@ -242,8 +242,8 @@ static int import_layer(ImageStore *s, int ldfd, const OciDescriptor *d, const c
 			return negative_errno();
 	}
 	/* a layer the store has is still read whole: its blob and diff_id are verified */
-	r = layer_unpack(&(LayerSource){ .fd = fd }, dest, lim, lim->max_image_bytes - plan->size,
-	                 what, &res, diag);
+	r = layer_unpack(&(LayerSource){ .fd = fd, .digest = d->digest }, dest, lim,
+	                 lim->max_image_bytes - plan->size, what, &res, diag);
 	if (r < 0)
 		return r;
 	if (!streq(res.blob_digest, d->digest)) {

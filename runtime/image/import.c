@@ -282,7 +282,15 @@ static int stage_path(ImageStore *s, const char *name, const char *path, const I
 int image_import(ImageStore *s, const char *name, const char *path, const ImageImportOptions *o,
                  ImageImportResult *ret, Diag *diag) {
 	ImageImportOptions def = IMAGE_IMPORT_OPTIONS_DEFAULT;
-	return import_with(s, name, path, stage_path, o ?: &def, ret, diag);
+	Diag first = {};
+	/* a layer the store had when the import began was collected before the commit: once more */
+	int r = import_with(s, name, path, stage_path, o ?: &def, ret, &first);
+	if (r == -EAGAIN) {
+		diag_clear(&first);
+		r = import_with(s, name, path, stage_path, o ?: &def, ret, &first);
+	}
+	diag_merge(diag, &first, NULL);
+	return r;
 }
 
 static int stage_builtin(ImageStore *s, const char *name, const char *builtin,

@@ -110,7 +110,7 @@ static int open_readers(Unpack *u) {
 	if (archive_read_open(u->outer, u, NULL, src_read, NULL) != ARCHIVE_OK ||
 	    archive_read_next_header(u->outer, &e) != ARCHIVE_OK) {
 		if (!u->error)
-			diag_error(u->diag, u->what, "cannot read: %s",
+			diag_error(u->diag, u->what, "not a tar archive: %s",
 			           archive_error_string(u->outer) ?: "empty input");
 		return u->error ?: -EBADMSG;
 	}
@@ -288,9 +288,12 @@ static int drain(Unpack *u) {
 }
 
 static int make_writer(Unpack *u) {
+	/* No ARCHIVE_EXTRACT_UNLINK: with it, libarchive replaces a symlink in an entry's path by a
+	 * directory instead of refusing the entry. A file in the way is still replaced (unlink +
+	 * O_EXCL create), never rewritten in place through a hard link. */
 	int flags = ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_XATTR |
-	            ARCHIVE_EXTRACT_UNLINK | ARCHIVE_EXTRACT_SECURE_SYMLINKS |
-	            ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS;
+	            ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
+	            ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS;
 	/* numeric ids from the tar (no host name lookups); owners only as root */
 	if (geteuid() == 0)
 		flags |= ARCHIVE_EXTRACT_OWNER;
@@ -345,12 +348,29 @@ static int run(Unpack *u, const char *dest) {
 	return r;
 }
 
+/* After a failure: was the input corrupted? Then that is the error to report. */
+static int check_corruption(Unpack *u, int r, Diag *diag) {
+	char got[DIGEST_STRING_MAX];
+	const void *buf;
+
+	if (!u->src->digest || !u->blob_hash || !u->outer)
+		return r;
+	while (src_read(u->outer, u, &buf) > 0)
+		;
+	if (u->error || img_sha256_final(u->blob_hash, got) < 0 || streq(got, u->src->digest))
+		return r;
+	diag_clear(u->diag);
+	diag_error(diag, u->what, "blob does not match its digest (its content is %s)", got);
+	return -EBADMSG;
+}
+
 int layer_unpack(const LayerSource *src, const char *dest, const ImageLimits *lim,
                  uint64_t max_bytes, const char *what, LayerResult *ret, Diag *diag) {
 	LayerResult res = {};
+	Diag local = {};
 	Unpack u = { .src = src,
 		     .what = what,
-		     .diag = diag,
+		     .diag = &local,
 		     .res = &res,
 		     .dfd = -EBADF,
 		     .max_bytes = max_bytes,
@@ -374,6 +394,9 @@ int layer_unpack(const LayerSource *src, const char *dest, const ImageLimits *li
 		r = img_sha256_final(u.blob_hash, res.blob_digest);
 	if (r >= 0)
 		r = img_sha256_final(u.diff_hash, res.diff_id);
+	if (r < 0)
+		r = check_corruption(&u, r, diag);
+	diag_merge(diag, &local, NULL);
 	res.blob_size = u.blob_size;
 	res.diff_size = u.diff_size;
 	unpack_free(&u);
