@@ -123,7 +123,7 @@ static int compile_pattern(const char *pattern, HttpRoute *route) {
 	int r = split_path(pattern, &sp);
 	if (r < 0)
 		return r == -E2BIG ? -EINVAL : r;
-	_cleanup_free_ char *buf = sp.buf;
+	_cleanup_free_ _unused_ char *buf = sp.buf;
 	route->segments = calloc(MAX(sp.n, 1u), sizeof(Segment));
 	if (!route->segments)
 		return -ENOMEM;
@@ -289,7 +289,7 @@ int http_router_allow(const HttpRouter *r, const char *path, char *buf, size_t s
 	int k = split_path(path, &sp);
 	if (k < 0)
 		return k;
-	_cleanup_free_ char *b = sp.buf;
+	_cleanup_free_ _unused_ char *b = sp.buf;
 	for (size_t i = 0; i < r->n_routes; i++) {
 		size_t rest;
 		if (!route_match_path(&r->routes[i], &sp, NULL, &rest))
