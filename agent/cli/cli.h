@@ -12,3 +12,4 @@ typedef struct CliCommand {
 int cli_version(int argc, char **argv);
 int cli_config(int argc, char **argv);
 int cli_image(int argc, char **argv);
+int cli_validate(int argc, char **argv);

@@ -10,6 +10,7 @@ static const CliCommand commands[] = {
 	{ "version", cli_version, "print the version" },
 	{ "config", cli_config, "print the effective configuration, or every error in it" },
 	{ "image", cli_image, "manage the local image store (import, ls, rm, inspect)" },
+	{ "validate", cli_validate, "check pod manifests and print them as skiff reads them" },
 };
 
 int cli_version(int argc, char **argv) {
