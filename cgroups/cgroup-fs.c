@@ -69,11 +69,6 @@ int cgroup_fs_exists(const char *mount, const char *path) {
 	return S_ISDIR(st.st_mode);
 }
 
-static void closedirp(DIR **d) {
-	if (*d)
-		closedir(*d);
-}
-
 static bool strv_contains_n(char **l, size_t n, const char *s) {
 	for (size_t i = 0; i < n; i++)
 		if (streq(l[i], s))

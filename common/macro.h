@@ -19,6 +19,7 @@
 #define _printf_(a, b) __attribute__((format(printf, a, b)))
 #define _warn_unused_result_ __attribute__((warn_unused_result))
 #define _noreturn_ __attribute__((noreturn))
+#define _fallthrough_ __attribute__((fallthrough))
 #define _likely_(x) (__builtin_expect(!!(x), 1))
 #define _unlikely_(x) (__builtin_expect(!!(x), 0))
 
@@ -67,6 +68,12 @@ static inline void fclosep(FILE **f) {
 		fclose(*f);
 }
 #define _cleanup_fclose_ _cleanup_(fclosep)
+
+#include <dirent.h>
+static inline void closedirp(DIR **d) {
+	if (*d)
+		closedir(*d);
+}
 
 /* A NULL-terminated string vector. */
 static inline void strv_free(char **l) {
