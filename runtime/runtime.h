@@ -30,7 +30,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "cgroups.h"
+#include "cgroups/cgroups.h"
 #include "diag.h"
 
 /* Bounds on what a config may hold (checked on write and on read). */

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <stdlib.h>
+
+#include "runtime.h"
+
+static void check_ts(int64_t ns, const char *want) {
+	char buf[RUNTIME_TIMESTAMP_MAX];
+	int64_t back;
+	assert_true(runtime_format_timestamp(ns, buf) > 0);
+	assert_string_equal(buf, want);
+	assert_int_equal(runtime_parse_timestamp(buf, &back), 0);
+	assert_true(back == ns);
+}
+
+static void test_timestamps(void **state) {
+	/* Go's RFC3339Nano trims trailing zeros and drops a bare dot. */
+	check_ts(INT64_C(1475713029669794202), "2016-10-06T00:17:09.669794202Z");
+	check_ts(INT64_C(1475713029669794200), "2016-10-06T00:17:09.6697942Z");
+	check_ts(INT64_C(1475713029000000000), "2016-10-06T00:17:09Z");
+	check_ts(INT64_C(1475713029100000000), "2016-10-06T00:17:09.1Z");
+	check_ts(0, "1970-01-01T00:00:00Z");
+
+	int64_t ns;
+	assert_int_equal(runtime_parse_timestamp("2016-10-06T02:17:09.5+02:00", &ns), 0);
+	assert_true(ns == INT64_C(1475713029500000000));
+	assert_int_equal(runtime_parse_timestamp("2016-10-05T23:17:09-01:00", &ns), 0);
+	assert_true(ns == INT64_C(1475713029000000000));
+	assert_int_equal(runtime_parse_timestamp("2016-10-06 00:17:09Z", &ns), -EINVAL);
+	assert_int_equal(runtime_parse_timestamp("2016-13-06T00:17:09Z", &ns), -EINVAL);
+	assert_int_equal(runtime_parse_timestamp("2016-10-06T00:17:09.Z", &ns), -EINVAL);
+	assert_int_equal(runtime_parse_timestamp("2016-10-06T00:17:09", &ns), -EINVAL);
+	assert_int_equal(runtime_parse_timestamp("", &ns), -EINVAL);
+}
+
+static void test_exit_reason(void **state) {
+	assert_int_equal(exit_reason_derive(true, 0, false), EXIT_REASON_COMPLETED);
+	assert_int_equal(exit_reason_derive(true, 1, false), EXIT_REASON_ERROR);
+	assert_int_equal(exit_reason_derive(true, 137, true), EXIT_REASON_OOM_KILLED);
+	/* containerd: an OOM kill in the cgroup wins over the exit code. */
+	assert_int_equal(exit_reason_derive(true, 0, true), EXIT_REASON_OOM_KILLED);
+	assert_int_equal(exit_reason_derive(false, 128, false), EXIT_REASON_START_ERROR);
+	assert_string_equal(exit_reason_to_string(EXIT_REASON_OOM_KILLED), "OOMKilled");
+	assert_int_equal(exit_reason_from_string("StartError"), EXIT_REASON_START_ERROR);
+	assert_int_equal(exit_reason_from_string("Nope"), -EINVAL);
+}
+
+static void test_exit_record(void **state) {
+	ExitRecord e = { .exit_code = 128,
+		         .reason = EXIT_REASON_START_ERROR,
+		         .message = (char *)"exec: \"/nope\": No such file or directory",
+		         .finished_at = INT64_C(1475713029669794202) },
+	           back;
+	char *json = NULL;
+	assert_int_equal(exit_record_to_json(&e, &json), 0);
+	assert_non_null(strstr(json, "\"reason\":\"StartError\""));
+	assert_non_null(strstr(json, "\"finishedAt\":\"2016-10-06T00:17:09.669794202Z\""));
+	assert_null(strstr(json, "startedAt")); /* never started */
+	assert_int_equal(exit_record_from_json(json, strlen(json), &back), 0);
+	assert_int_equal(back.exit_code, 128);
+	assert_int_equal(back.reason, EXIT_REASON_START_ERROR);
+	assert_string_equal(back.message, e.message);
+	assert_true(back.finished_at == e.finished_at);
+	exit_record_done(&back);
+	free(json);
+	const char *bad = "{\"exitCode\":1,\"reason\":\"Weird\"}";
+	assert_int_equal(exit_record_from_json(bad, strlen(bad), &back), -EINVAL);
+}
+
+static void test_state(void **state) {
+	ContainerState s = { .id = (char *)"c",
+		             .monitor_pid = 10,
+		             .monitor_start_time = 99,
+		             .pid = 11,
+		             .start_time = 100,
+		             .started_at = 5,
+		             .cgroup_path = NULL },
+	               back;
+	char *json = NULL;
+	assert_int_equal(container_state_to_json(&s, &json), 0);
+	assert_int_equal(container_state_from_json(json, strlen(json), &back), 0);
+	assert_int_equal(back.monitor_pid, 10);
+	assert_int_equal(back.pid, 11);
+	assert_int_equal(back.start_time, 100);
+	assert_string_equal(back.id, "c");
+	container_state_done(&back);
+	free(json);
+	assert_true(container_state_from_json("{}", 2, &back) < 0);
+}
+
+static void test_notify(void **state) {
+	RuntimeError e = {};
+	pid_t pid;
+	assert_int_equal(runtime_notify_parse("started 1234\n", 13, &pid, &e), 1234);
+	assert_int_equal(pid, 1234);
+	const char *err = "error 2 exec: \"/nope\": No such file or directory\n";
+	assert_int_equal(runtime_notify_parse(err, strlen(err), &pid, &e), -ENOENT);
+	assert_string_equal(e.message, "exec: \"/nope\": No such file or directory");
+	assert_int_equal(runtime_notify_parse("ok\n", 3, NULL, &e), 0);
+	assert_int_equal(runtime_notify_parse("", 0, &pid, &e), -EPIPE);
+	assert_int_equal(runtime_notify_parse("started x", 9, &pid, &e), -EBADMSG);
+	assert_int_equal(runtime_notify_parse("error 0 x", 9, &pid, &e), -EBADMSG);
+	assert_int_equal(runtime_notify_parse("hello", 5, &pid, &e), -EBADMSG);
+}
+
+int main(void) {
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_timestamps),  cmocka_unit_test(test_exit_reason),
+		cmocka_unit_test(test_exit_record), cmocka_unit_test(test_state),
+		cmocka_unit_test(test_notify),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
