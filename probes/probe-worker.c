@@ -231,15 +231,15 @@ static void worker_do_tick(ProbeWorker *w) {
 		w->tick_pending = true;
 		return;
 	}
-	if (w->ops.get_state(w->userdata, &st) < 0)
-		return;
+	worker_ref(w);
+	/* the owner may pause or free the worker from inside any of its callbacks */
+	if (w->ops.get_state(w->userdata, &st) < 0 || !worker_alive(w))
+		goto out;
 	step = probe_sm_tick(&w->sm, &st, probe_manager_now_realtime(w->manager));
 	if (step.action == PROBE_SM_RUN) {
 		free(w->pod_ip);
 		w->pod_ip = st.pod_ip ? strdup(st.pod_ip) : NULL;
 	}
-
-	worker_ref(w);
 	worker_publish(w, &step, NULL);
 	if (!worker_alive(w))
 		goto out;
