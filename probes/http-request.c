@@ -287,6 +287,13 @@ static void format_cause(Strbuf *b, const HttpErrorInfo *e) {
 			return;
 		}
 		break;
+	case CURLE_UNSUPPORTED_PROTOCOL: {
+		/* a redirect to ftp:// and the like */
+		const char *u = strempty(e->url), *colon = strchr(u, ':');
+		strbuf_puts(b, "unsupported protocol scheme ");
+		go_quote(b, u, colon ? (size_t)(colon - u) : 0);
+		return;
+	}
 	case CURLE_WEIRD_SERVER_REPLY:
 		strbuf_printf(b, "net/http: HTTP/1.x transport connection broken: %s", msg);
 		return;

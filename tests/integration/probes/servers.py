@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 """Loopback servers for the probes integration test (127.0.0.1 only, random free ports).
 
-Prints one line "http=P closed=P grpc=P grpc_nohealth=P garbage=P full=P" (0 = not available)
+Prints one line "http=P closed=P grpc=P grpc_nohealth=P garbage=P full=P https=P"
+(0 = not available)
 and serves until stdin closes or SIGTERM. Every server stops by itself after --lifetime seconds.
 
   http           HTTP/1.1: /ok, /status/N, /headers (echo), /hostecho, /redirect/..., /slow,
@@ -13,13 +14,19 @@ and serves until stdin closes or SIGTERM. Every server stops by itself after --l
   grpc_nohealth  a gRPC server without the health service (UNIMPLEMENTED)
   garbage        answers anything with a line that is not HTTP, then closes
   full           a listener whose accept queue is full: SYNs are dropped (connect times out)
+  https          the http handlers over TLS with a throw-away self-signed certificate (needs
+                 the openssl command)
 """
 import http.server
 import os
+import shutil
 import signal
 import socket
 import socketserver
+import ssl
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -65,6 +72,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif p.startswith("/redirect/loop/"):
             n = int(p.split("/")[3])
             self.reply(302, b"", [("Location", "/redirect/loop/%d" % (n + 1))])
+        elif p == "/redirect/ftp":
+            self.reply(302, b"", [("Location", "ftp://%s:%d/x" % (HOST, port))])
         elif p == "/redirect/hostecho":
             self.reply(307, b"", [("Location", "/hostecho")])
         elif p == "/slow":
@@ -179,6 +188,28 @@ def grpc_servers():
     return p1, p2, (s1, s2)
 
 
+def https_server():
+    """The same handlers over TLS, with a certificate made here and thrown away."""
+    if not shutil.which("openssl"):
+        return 0, None
+    d = tempfile.mkdtemp(prefix="skiff-probe-tls.")
+    cert, key = os.path.join(d, "cert.pem"), os.path.join(d, "key.pem")
+    try:
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                        "-subj", "/CN=probe.test", "-keyout", key, "-out", cert],
+                       check=True, capture_output=True, timeout=60)
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(cert, key)
+    except (OSError, subprocess.SubprocessError, ssl.SSLError):
+        return 0, None
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+    httpsd = Server((HOST, 0), Handler)
+    httpsd.socket = ctx.wrap_socket(httpsd.socket, server_side=True)
+    threading.Thread(target=httpsd.serve_forever, daemon=True).start()
+    return httpsd.server_address[1], httpsd
+
+
 def main():
     signal.signal(signal.SIGTERM, lambda *a: os._exit(0))
     httpd = Server((HOST, 0), Handler)
@@ -186,8 +217,9 @@ def main():
     gport, gkeep = garbage_server()
     fport, fkeep = full_listener()
     g1, g2, gs = grpc_servers()
-    print("http=%d closed=%d grpc=%d grpc_nohealth=%d garbage=%d full=%d" %
-          (httpd.server_address[1], free_port(), g1, g2, gport, fport), flush=True)
+    sport, skeep = https_server()
+    print("http=%d closed=%d grpc=%d grpc_nohealth=%d garbage=%d full=%d https=%d" %
+          (httpd.server_address[1], free_port(), g1, g2, gport, fport, sport), flush=True)
     # until the test closes our stdin, or the lifetime bound
     deadline = time.time() + LIFETIME
     threading.Thread(target=lambda: (sys.stdin.read(), os._exit(0)), daemon=True).start()

@@ -34,7 +34,7 @@ extern char **environ;
 static struct {
 	pid_t pid;
 	int stdin_w;
-	unsigned http, closed, grpc, grpc_nohealth, garbage, full;
+	unsigned http, closed, grpc, grpc_nohealth, garbage, full, https;
 } srv = { .stdin_w = -1 };
 
 static sd_event *event;
@@ -79,8 +79,9 @@ static int start_servers(void **state) {
 		return -1;
 	}
 	fclose(f);
-	if (sscanf(line, "http=%u closed=%u grpc=%u grpc_nohealth=%u garbage=%u full=%u", &srv.http,
-	           &srv.closed, &srv.grpc, &srv.grpc_nohealth, &srv.garbage, &srv.full) != 6) {
+	if (sscanf(line, "http=%u closed=%u grpc=%u grpc_nohealth=%u garbage=%u full=%u https=%u",
+	           &srv.http, &srv.closed, &srv.grpc, &srv.grpc_nohealth, &srv.garbage, &srv.full,
+	           &srv.https) != 7) {
 		fprintf(stderr, "servers.py: %s\n", line);
 		return -1;
 	}
@@ -254,6 +255,10 @@ static void test_http_redirects(void **state) {
 	expect(&s, PROBE_OUTCOME_FAILURE,
 	       fmt("Get \"http://127.0.0.1:%u/redirect/loop/11\": stopped after 10 redirects",
 	           srv.http));
+	/* a redirect to another scheme on the same host is followed, and fails */
+	s.path = "/redirect/ftp";
+	expect(&s, PROBE_OUTCOME_FAILURE,
+	       fmt("Get \"ftp://127.0.0.1:%u/x\": unsupported protocol scheme \"ftp\"", srv.http));
 	/* a hook follows the other host */
 	s.path = "/redirect/other";
 	Once o = run_once(&s, PROBE_PURPOSE_LIFECYCLE);
@@ -331,6 +336,29 @@ static void test_http_lifecycle(void **state) {
 	s = http_spec("/", srv.closed);
 	o = run_once(&s, PROBE_PURPOSE_LIFECYCLE);
 	assert_int_equal(o.outcome, PROBE_OUTCOME_FAILURE);
+	once_free(&o);
+}
+
+static void test_https(void **state) {
+	if (srv.https == 0) {
+		fprintf(stderr, "no openssl: HTTPS server tests skipped\n");
+		skip();
+	}
+	/* a self-signed certificate: the kubelet does not verify */
+	ProbeSpec s = http_spec("/ok", srv.https);
+	s.scheme = PROBE_SCHEME_HTTPS;
+	expect(&s, PROBE_OUTCOME_SUCCESS, "ok");
+	s.path = "/status/503";
+	expect(&s, PROBE_OUTCOME_FAILURE, "HTTP probe failed with statuscode: 503");
+	/* same host, https -> https */
+	s.path = "/redirect/relative";
+	expect(&s, PROBE_OUTCOME_SUCCESS, "ok");
+	/* plain HTTP to a TLS port: the server's TLS alert is no HTTP */
+	s.scheme = PROBE_SCHEME_HTTP;
+	s.path = "/ok";
+	Once o = run_once(&s, PROBE_PURPOSE_PROBE);
+	assert_int_equal(o.outcome, PROBE_OUTCOME_FAILURE);
+	fprintf(stderr, "http to https: %s\n", o.output);
 	once_free(&o);
 }
 
@@ -756,6 +784,7 @@ int main(void) {
 		cmocka_unit_test(test_http_redirects),
 		cmocka_unit_test(test_http_errors),
 		cmocka_unit_test(test_http_lifecycle),
+		cmocka_unit_test(test_https),
 		cmocka_unit_test(test_tcp),
 		cmocka_unit_test(test_grpc),
 		cmocka_unit_test(test_grpc_no_server),

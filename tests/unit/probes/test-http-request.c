@@ -231,6 +231,9 @@ static void test_errors(void **state) {
 	e.url = "https://h:1/";
 	e.curl_message = "error:0A00010B:SSL routines::wrong version number";
 	check_error(&e, "Get \"https://h:1/\": http: server gave HTTP response to HTTPS client");
+	e.curl_code = CURLE_UNSUPPORTED_PROTOCOL;
+	e.url = "ftp://h/x";
+	check_error(&e, "Get \"ftp://h/x\": unsupported protocol scheme \"ftp\"");
 	e.curl_code = CURLE_WEIRD_SERVER_REPLY;
 	e.curl_message = "Unsupported HTTP version in response";
 	e.url = "http://h:1/\"q\"";
