@@ -190,17 +190,14 @@ bool dec_get_enum(Decoder *d, json_object *v, const char *path, const EnumTable 
 }
 
 bool dec_get_quantity(Decoder *d, json_object *v, const char *path, Quantity *ret) {
-	char buf[32];
 	const char *text;
 	size_t len;
 
-	/* A Quantity unmarshals from a JSON string or number ("cpu: 1", "cpu: 0.5"). */
-	if (json_object_is_type(v, json_type_int)) {
-		snprintf(buf, sizeof(buf), "%" PRId64, json_object_get_int64(v));
-		text = buf;
-		len = strlen(buf);
-	} else if (json_object_is_type(v, json_type_double)) {
-		/* The tree keeps a number's source text, so "1e3" is parsed as written. */
+	/*
+	 * A Quantity unmarshals from a JSON string or number ("cpu: 1", "cpu: 0.5"). The tree keeps
+	 * a number's source text, so "1e3" or a value beyond int64 is parsed as written.
+	 */
+	if (json_object_is_type(v, json_type_int) || json_object_is_type(v, json_type_double)) {
 		text = json_object_to_json_string(v);
 		len = strlen(text);
 	} else if (json_object_is_type(v, json_type_string)) {

@@ -84,7 +84,8 @@ char *go_quote(const char *s) {
 	return buf;
 }
 
-static void add_error(Diag *d, const char *path, const char *body, const char *fmt, va_list ap) {
+_printf_(4, 0) static void add_error(Diag *d, const char *path, const char *body, const char *fmt,
+                                     va_list ap) {
 	_cleanup_free_ char *detail = NULL;
 
 	if (!fmt || !*fmt) {

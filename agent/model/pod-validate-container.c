@@ -259,7 +259,8 @@ static void validate_container_common(Validator *v, const Container *c, const ch
 	                    *ports = pathf(path, "ports"), *env = pathf(path, "env"),
 	                    *mounts = pathf(path, "volumeMounts"),
 	                    *resources = pathf(path, "resources"),
-	                    *sc = pathf(path, "securityContext"), *wd = pathf(path, "workingDir");
+	                    *sc = pathf(path, "securityContext"), *wd = pathf(path, "workingDir"),
+	                    *tmp = pathf(path, "terminationMessagePath");
 
 	if (isempty(c->name))
 		field_required(v->diag, name, NULL);
@@ -271,9 +272,12 @@ static void validate_container_common(Validator *v, const Container *c, const ch
 	         isspace((unsigned char)c->image[strlen(c->image) - 1]))
 		field_invalid_str(v->diag, image, c->image,
 		                  "must not have leading or trailing whitespace");
-	/* skiff: the runtime resolves a working directory inside the container's root. */
+	/* skiff: both are resolved inside the container's root, from "/". */
 	if (!isempty(c->working_dir) && c->working_dir[0] != '/')
 		field_invalid_str(v->diag, wd, c->working_dir, "must be an absolute path");
+	if (!isempty(c->termination_message_path) && c->termination_message_path[0] != '/')
+		field_invalid_str(v->diag, tmp, c->termination_message_path,
+		                  "must be an absolute path");
 	validate_ports(v, c, ports);
 	validate_env(v, c, env);
 	validate_mounts(v, c, mounts);
