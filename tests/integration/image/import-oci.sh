@@ -14,6 +14,7 @@ make_rootfs b1/rootfs
 mkdir -p b1/rootfs/data/keep
 echo k >b1/rootfs/data/keep/a
 echo b >b1/rootfs/data/b
+echo t >b1/rootfs/topfile
 umoci repack --image "$L:base" b1
 umoci config --image "$L:base" --config.cmd /bin/sh --config.entrypoint /bin/busybox \
 	--config.env FOO=bar --config.workingdir /data --config.user app
@@ -28,7 +29,7 @@ python3 - "$T/opq.tar" <<'PY'
 import io, sys, tarfile
 with tarfile.open(sys.argv[1], "w", format=tarfile.PAX_FORMAT) as t:
     d = tarfile.TarInfo("data"); d.type = tarfile.DIRTYPE; d.mode = 0o755; t.addfile(d)
-    for name, data in (("data/.wh..wh..opq", b""), ("data/new", b"new\n")):
+    for name, data in (("data/.wh..wh..opq", b""), ("data/new", b"new\n"), (".wh.topfile", b"")):
         f = tarfile.TarInfo(name); f.size = len(data); f.mode = 0o644
         t.addfile(f, io.BytesIO(data))
 PY
@@ -58,8 +59,10 @@ mount_image app:v3 "$T/m3"
 [ -e "$T/m3/etc/greeting-link" ] || fail "the hard link survives"
 [ "$(cat "$T/m3/etc/motd")" = two ] || fail "layer 2 file"
 [ "$(ls -A "$T/m3/data")" = new ] || { ls -la "$T/m3/data"; fail "opaque /data"; }
+[ ! -e "$T/m3/topfile" ] || fail "whiteout at the layer's top"
 mount_image app:base "$T/m1"
 [ "$(ls -A "$T/m1/data" | tr '\n' ' ')" = "b keep " ] || fail "base /data"
+[ -e "$T/m1/topfile" ] || fail "base /topfile"
 [ "$(chroot "$T/m3" /bin/sh -c '/bin/busybox cat /etc/motd')" = two ] || fail "run v3"
 
 # 2. the same layout as a tar (and gzip'ed): the same images, nothing new
