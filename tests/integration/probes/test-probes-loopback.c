@@ -347,6 +347,7 @@ static void test_https(void **state) {
 	/* a self-signed certificate: the kubelet does not verify */
 	ProbeSpec s = http_spec("/ok", srv.https);
 	s.scheme = PROBE_SCHEME_HTTPS;
+	s.timeout_seconds = 5; /* a TLS handshake under valgrind takes its time */
 	expect(&s, PROBE_OUTCOME_SUCCESS, "ok");
 	s.path = "/status/503";
 	expect(&s, PROBE_OUTCOME_FAILURE, "HTTP probe failed with statuscode: 503");
