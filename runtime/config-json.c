@@ -66,9 +66,9 @@ static int rlimit_from_name(const char *s) {
 }
 
 static const char *const seccomp_names[] = {
-	[SECCOMP_PROFILE_RUNTIME_DEFAULT] = "RuntimeDefault",
-	[SECCOMP_PROFILE_UNCONFINED] = "Unconfined",
-	[SECCOMP_PROFILE_LOCALHOST] = "Localhost",
+	[RUNTIME_SECCOMP_DEFAULT] = "RuntimeDefault",
+	[RUNTIME_SECCOMP_UNCONFINED] = "Unconfined",
+	[RUNTIME_SECCOMP_LOCALHOST] = "Localhost",
 };
 static const char *const propagation_names[] = {
 	[PROPAGATION_PRIVATE] = "private",

@@ -68,7 +68,7 @@ int container_config_init(ContainerConfig *c) {
 		.cap_bounding = runtime_default_capabilities(),
 		.cap_effective = runtime_default_capabilities(),
 		.cap_permitted = runtime_default_capabilities(),
-		.seccomp = SECCOMP_PROFILE_RUNTIME_DEFAULT,
+		.seccomp = RUNTIME_SECCOMP_DEFAULT,
 		.log_max_size = RUNTIME_LOG_MAX_SIZE_DEFAULT,
 		.log_max_files = RUNTIME_LOG_MAX_FILES_DEFAULT,
 		.log_max_line = RUNTIME_LOG_MAX_LINE_DEFAULT,
@@ -123,7 +123,7 @@ void container_config_set_privileged(ContainerConfig *c) {
 	uint64_t all = (UINT64_C(1) << (RUNTIME_CAP_LAST + 1)) - 1;
 	c->privileged = true;
 	c->cap_bounding = c->cap_effective = c->cap_permitted = all;
-	c->seccomp = SECCOMP_PROFILE_UNCONFINED;
+	c->seccomp = RUNTIME_SECCOMP_UNCONFINED;
 	strv_free(c->masked_paths);
 	strv_free(c->readonly_paths);
 	c->masked_paths = strv_new(NULL);
@@ -300,7 +300,7 @@ int container_config_validate(const ContainerConfig *c, Diag *diag) {
 	for (size_t i = 0; i < c->n_mounts; i++)
 		validate_mount(&c->mounts[i], i, diag);
 
-	if (c->seccomp == SECCOMP_PROFILE_LOCALHOST &&
+	if (c->seccomp == RUNTIME_SECCOMP_LOCALHOST &&
 	    !path_is_sane_absolute(c->seccomp_profile_path))
 		diag_error(diag, "seccomp.path", "Localhost needs an absolute profile path");
 	if (c->seccomp_cache_dir && !path_is_sane_absolute(c->seccomp_cache_dir))

@@ -110,11 +110,11 @@ typedef struct MountSpec {
 	uint32_t mode; /* TMPFS: 0 = 01777 */
 } MountSpec;
 
-typedef enum SeccompProfileType {
-	SECCOMP_PROFILE_RUNTIME_DEFAULT, /* containerd's default profile */
-	SECCOMP_PROFILE_UNCONFINED,
-	SECCOMP_PROFILE_LOCALHOST, /* an OCI/Docker JSON profile at seccomp_profile_path */
-} SeccompProfileType;
+typedef enum RuntimeSeccomp {
+	RUNTIME_SECCOMP_DEFAULT, /* containerd's default profile */
+	RUNTIME_SECCOMP_UNCONFINED,
+	RUNTIME_SECCOMP_LOCALHOST, /* an OCI/Docker JSON profile at seccomp_profile_path */
+} RuntimeSeccomp;
 
 typedef struct RlimitSpec {
 	int resource; /* RLIMIT_* */
@@ -158,7 +158,7 @@ typedef struct ContainerConfig {
 	uint64_t cap_bounding, cap_effective, cap_permitted, cap_ambient;
 	bool privileged; /* all capabilities, no seccomp, no masks, /sys rw, all host devices */
 	bool no_new_privileges;
-	SeccompProfileType seccomp;
+	RuntimeSeccomp seccomp;
 	char *seccomp_profile_path; /* LOCALHOST */
 	char *seccomp_cache_dir;    /* compiled filters by hash; NULL = no cache */
 

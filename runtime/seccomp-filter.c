@@ -200,7 +200,7 @@ static int make_key(const ContainerConfig *c, uint64_t caps, const char *content
 	int n = asprintf(
 	        &head, "skiff-seccomp 1\nlibseccomp %u.%u.%u\narch %s\nkernel %s\ncaps %llx\n%s\n",
 	        v->major, v->minor, v->micro, u.machine, u.release, (unsigned long long)caps,
-	        c->seccomp == SECCOMP_PROFILE_LOCALHOST ? "Localhost" : "RuntimeDefault");
+	        c->seccomp == RUNTIME_SECCOMP_LOCALHOST ? "Localhost" : "RuntimeDefault");
 	if (n < 0)
 		return -ENOMEM;
 	char *key = realloc(head, (size_t)n + len + 1);
@@ -282,7 +282,7 @@ static int build_profile(const ContainerConfig *c, uint64_t caps, const char *co
 	struct utsname u;
 	Diag d = {};
 
-	if (c->seccomp == SECCOMP_PROFILE_RUNTIME_DEFAULT) {
+	if (c->seccomp == RUNTIME_SECCOMP_DEFAULT) {
 		int r = seccomp_profile_runtime_default(caps, ret);
 		return r < 0 ? runtime_error(error, -r, "seccomp: building RuntimeDefault") : 0;
 	}
@@ -306,9 +306,9 @@ int seccomp_filter_prepare(const ContainerConfig *c, uint64_t cap_bounding, Secc
 	int r;
 
 	*ret = (SeccompFilter){};
-	if (c->seccomp == SECCOMP_PROFILE_UNCONFINED)
+	if (c->seccomp == RUNTIME_SECCOMP_UNCONFINED)
 		return 0;
-	if (c->seccomp == SECCOMP_PROFILE_LOCALHOST) {
+	if (c->seccomp == RUNTIME_SECCOMP_LOCALHOST) {
 		r = read_full_file(c->seccomp_profile_path, SECCOMP_PROFILE_MAX_BYTES, &content,
 		                   &len);
 		if (r < 0)

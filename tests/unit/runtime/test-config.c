@@ -50,7 +50,7 @@ static void test_defaults(void **state) {
 	assert_int_equal(c.cap_ambient, 0);
 	assert_true(c.cap_bounding & (1ULL << capability_from_name("CAP_NET_RAW")));
 	assert_false(c.cap_bounding & (1ULL << capability_from_name("SYS_ADMIN")));
-	assert_int_equal(c.seccomp, SECCOMP_PROFILE_RUNTIME_DEFAULT);
+	assert_int_equal(c.seccomp, RUNTIME_SECCOMP_DEFAULT);
 	for (int t = 0; t < _NAMESPACE_MAX; t++)
 		assert_int_equal(c.namespaces[t].mode, NAMESPACE_MODE_NEW);
 	assert_string_equal(c.cwd, "/");
@@ -110,7 +110,7 @@ static void test_round_trip(void **state) {
 	assert_int_equal(c.mounts[0].propagation, PROPAGATION_RSLAVE);
 	assert_int_equal(c.mounts[1].type, MOUNT_TMPFS);
 	assert_int_equal(c.mounts[1].mode, 0700);
-	assert_int_equal(c.seccomp, SECCOMP_PROFILE_LOCALHOST);
+	assert_int_equal(c.seccomp, RUNTIME_SECCOMP_LOCALHOST);
 	assert_null(c.masked_paths[0]);
 	assert_non_null(c.readonly_paths[0]); /* absent: default kept */
 	assert_int_equal(c.log_max_files, 3);
@@ -133,7 +133,7 @@ static void test_privileged(void **state) {
 	         &c);
 	assert_true(c.privileged);
 	assert_int_equal(__builtin_popcountll(c.cap_bounding), RUNTIME_CAP_LAST + 1);
-	assert_int_equal(c.seccomp, SECCOMP_PROFILE_UNCONFINED);
+	assert_int_equal(c.seccomp, RUNTIME_SECCOMP_UNCONFINED);
 	assert_null(c.masked_paths[0]);
 	assert_null(c.readonly_paths[0]);
 	container_config_done(&c);
