@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#include <limits.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -43,6 +44,12 @@ long probe_curl_timeout_ms(ProbeRun *run, uint64_t deadline) {
 	if (now >= deadline)
 		return 0;
 	return (long)MAX((deadline - now + 999) / 1000, (uint64_t)1);
+}
+
+long probe_timeout_ms(uint64_t timeout_usec) {
+	if (timeout_usec == PROBE_TIMEOUT_NONE)
+		return 0;
+	return (long)MIN(MAX(timeout_usec / 1000, (uint64_t)1), (uint64_t)LONG_MAX);
 }
 
 char *probe_curl_url_host(const char *url, char **ret_scheme) {

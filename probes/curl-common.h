@@ -12,6 +12,8 @@
 int probe_curl_easy_new(ProbeRun *run, char *errbuf, CURL **ret);
 /* Time left before deadline (CLOCK_MONOTONIC µs), at least 1 ms; 0 if already past. */
 long probe_curl_timeout_ms(ProbeRun *run, uint64_t deadline);
+/* A run's timeout for curl: ms, at least 1; 0 (curl: none) for PROBE_TIMEOUT_NONE. */
+long probe_timeout_ms(uint64_t timeout_usec);
 /* The host part of an absolute URL (curl's parser), or NULL. */
 char *probe_curl_url_host(const char *url, char **ret_scheme);
 /* Build a curl_slist from a NULL-terminated vector. */

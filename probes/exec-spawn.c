@@ -319,7 +319,8 @@ static int host_start(void *userdata, ProbeExec *e, const ProbeExecRequest *req)
 	ProbeSpawn *s = NULL;
 	int r;
 
-	r = probe_spawn(userdata, req->argv, req->timeout_usec, host_done, e, &s);
+	uint64_t t = req->timeout_usec == PROBE_TIMEOUT_NONE ? 0 : req->timeout_usec;
+	r = probe_spawn(userdata, req->argv, t, host_done, e, &s);
 	if (r < 0)
 		return r;
 	probe_exec_set_data(e, s);

@@ -177,10 +177,13 @@ static int grpc_set_headers(GrpcProbe *g, long timeout_ms) {
 		l = n;
 	}
 	/* The deadline travels with the call, as grpc-go sends it. */
-	snprintf(line, sizeof(line), "grpc-timeout: %ldm", timeout_ms);
-	if (!(n = curl_slist_append(l, line)))
-		goto oom;
-	g->headers = n;
+	if (timeout_ms > 0) {
+		snprintf(line, sizeof(line), "grpc-timeout: %ldm", timeout_ms);
+		if (!(n = curl_slist_append(l, line)))
+			goto oom;
+		l = n;
+	}
+	g->headers = l;
 	curl_easy_setopt(g->xfer.easy, CURLOPT_HTTPHEADER, g->headers);
 	return 0;
 oom:
@@ -192,7 +195,7 @@ static int grpc_start(ProbeRun *run) {
 	_cleanup_free_ char *url = NULL;
 	GrpcProbe *g;
 	Strbuf b;
-	long ms = (long)MAX(run->timeout_usec / 1000, (uint64_t)1);
+	long ms = probe_timeout_ms(run->timeout_usec);
 	int r;
 
 	g = calloc(1, sizeof(*g));

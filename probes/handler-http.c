@@ -104,10 +104,13 @@ static int http_set_headers(HttpProbe *h) {
 
 /* (Re)issue the GET for h->url with the time left. */
 static int http_send(HttpProbe *h) {
-	long ms = probe_curl_timeout_ms(h->run, h->deadline);
+	long ms = 0; /* curl: 0 = no timeout */
 
-	if (ms == 0)
-		return -ETIMEDOUT;
+	if (h->deadline != PROBE_TIMEOUT_NONE) {
+		ms = probe_curl_timeout_ms(h->run, h->deadline);
+		if (ms == 0)
+			return -ETIMEDOUT;
+	}
 	strbuf_reset(&h->body);
 	h->body_capped = h->headers_done = false;
 	h->location = mfree(h->location);
@@ -305,7 +308,8 @@ static int http_start(ProbeRun *run) {
 	r = sd_event_now(run->manager->event, CLOCK_MONOTONIC, &now);
 	if (r < 0)
 		return r;
-	h->deadline = now + run->timeout_usec;
+	h->deadline = run->timeout_usec == PROBE_TIMEOUT_NONE ? PROBE_TIMEOUT_NONE
+	                                                      : now + run->timeout_usec;
 	r = http_format_url(s->scheme, run->host, s->port, s->path, &h->url);
 	if (r < 0)
 		return r;

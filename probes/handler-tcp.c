@@ -122,6 +122,8 @@ static int tcp_connect_ip(TcpProbe *t, int family) {
 	if (r < 0)
 		return r;
 	sd_event_source_set_description(t->io, "probe-tcp-connect");
+	if (t->run->timeout_usec == PROBE_TIMEOUT_NONE)
+		return 0;
 	r = sd_event_now(t->run->manager->event, CLOCK_MONOTONIC, &now);
 	if (r < 0)
 		return r;
@@ -163,7 +165,7 @@ static void tcp_name_done(CurlTransfer *x, CURLcode code) {
 
 static int tcp_connect_name(TcpProbe *t) {
 	_cleanup_free_ char *url = NULL;
-	long ms = (long)MAX(t->run->timeout_usec / 1000, (uint64_t)1);
+	long ms = probe_timeout_ms(t->run->timeout_usec);
 	int r;
 
 	if (asprintf(&url, "http://%s:%u/", t->run->host, t->run->spec->port) < 0)

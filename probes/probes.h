@@ -40,10 +40,11 @@
 #define PROBE_PATH_MAX 2048U
 #define PROBE_GRPC_SERVICE_MAX 1024U
 #define PROBE_CONTAINER_ID_MAX 255U
-#define PROBE_IN_FLIGHT_DEFAULT 64U /* worker probe runs at once; more wait in a queue */
-#define PROBE_ONE_SHOT_MAX 256U     /* one-shot runs (hooks) at once; more: -EBUSY */
-#define PROBE_MAX_RETRIES 3         /* maxProbeRetries (pkg/kubelet/prober/prober.go) */
-#define PROBE_MAX_REDIRECTS 10      /* net/http default, kept by the probe's redirect checker */
+#define PROBE_IN_FLIGHT_DEFAULT 64U   /* worker probe runs at once; more wait in a queue */
+#define PROBE_ONE_SHOT_MAX 256U       /* one-shot runs (hooks) at once; more: -EBUSY */
+#define PROBE_MAX_RETRIES 3           /* maxProbeRetries (pkg/kubelet/prober/prober.go) */
+#define PROBE_MAX_REDIRECTS 10        /* net/http default, kept by the probe's redirect checker */
+#define PROBE_TIMEOUT_NONE UINT64_MAX /* ProbeRunParams/ProbeExecRequest: no timeout at all */
 
 typedef enum ProbeType {
 	PROBE_LIVENESS,
@@ -133,7 +134,8 @@ typedef struct ProbeExec ProbeExec; /* one exec the engine waits for */
 typedef struct ProbeExecRequest {
 	const char *container_id;
 	const char *const *argv;
-	uint64_t timeout_usec; /* timeoutSeconds; the command must be killed after it */
+	uint64_t timeout_usec; /* timeoutSeconds; kill the command after it. PROBE_TIMEOUT_NONE:
+	                          never */
 } ProbeExecRequest;
 
 typedef enum ProbeExecStatus {
@@ -323,7 +325,9 @@ typedef struct ProbeRunParams {
 	ProbePurpose purpose;
 	const char *container_id; /* for exec */
 	const char *pod_ip;       /* host when the spec has none */
-	uint64_t timeout_usec;    /* 0 = spec->timeout_seconds */
+	/* 0 = spec->timeout_seconds. A hook has no timeoutSeconds: give the grace period left
+	 * (preStop), or PROBE_TIMEOUT_NONE (postStart runs until it ends, as in the kubelet). */
+	uint64_t timeout_usec;
 } ProbeRunParams;
 
 typedef struct ProbeRunResult {

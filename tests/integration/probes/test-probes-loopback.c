@@ -332,6 +332,17 @@ static void test_http_lifecycle(void **state) {
 	                                  "response to HTTPS client",
 	                                  srv.http));
 	once_free(&o);
+	/* postStart has no timeout: a slow hook is waited for */
+	s = http_spec("/slow", srv.http);
+	Once slow = { 0 };
+	ProbeRunParams p = { .purpose = PROBE_PURPOSE_LIFECYCLE,
+		             .pod_ip = "127.0.0.1",
+		             .timeout_usec = PROBE_TIMEOUT_NONE };
+	assert_int_equal(probe_run_start(manager, &s, &p, once_done, &slow, NULL), 0);
+	run_until(&slow.done, 10000000);
+	assert_int_equal(slow.outcome, PROBE_OUTCOME_SUCCESS);
+	assert_string_equal(slow.output, "late");
+	once_free(&slow);
 	/* a hook that cannot connect fails */
 	s = http_spec("/", srv.closed);
 	o = run_once(&s, PROBE_PURPOSE_LIFECYCLE);
