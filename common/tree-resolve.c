@@ -128,16 +128,20 @@ static int go_parse_int(const char *s, unsigned base, int64_t *ret) {
 static bool yaml_style_float(const char *s) {
 	if (*s == '+' || *s == '-')
 		s++;
-	if (*s == '.') {
+	if (*s == '.') { /* \.[0-9]+ */
 		if (!is_digit(*++s))
 			return false;
-	} else if (!is_digit(*s))
-		return false;
-	while (is_digit(*s))
-		s++;
-	if (*s == '.')
-		while (is_digit(*++s))
-			;
+		while (is_digit(*s))
+			s++;
+	} else { /* [0-9]+(\.[0-9]*)? */
+		if (!is_digit(*s))
+			return false;
+		while (is_digit(*s))
+			s++;
+		if (*s == '.')
+			while (is_digit(*++s))
+				;
+	}
 	if (*s == 'e' || *s == 'E') {
 		s++;
 		if (*s == '+' || *s == '-')
@@ -298,6 +302,17 @@ static json_object *to_json(const Resolved *r, const char *s, size_t len) {
 	return json_object_new_string_len(s, (int)len);
 }
 
+/* -?(0|[1-9][0-9]*): an integer written the way JSON writes it */
+static bool decimal_literal(const char *s, size_t len) {
+	size_t i = len > 0 && s[0] == '-';
+	if (i >= len || (s[i] == '0' && len - i > 1))
+		return false;
+	for (; i < len; i++)
+		if (!is_digit(s[i]))
+			return false;
+	return true;
+}
+
 /* Tags whose value go-yaml checks; any other tag (!!str, !!timestamp, !foo) keeps a string. */
 static bool checked_tag(const char *tag) {
 	const char *rest = startswith(tag, TREE_TAG_PREFIX);
@@ -317,10 +332,13 @@ static int apply_tag(const char *tag, Resolved *r, const char *s, size_t len, ch
 	if (streq(st, kind_tag(r->kind)))
 		return 0;
 	if (streq(st, "!!float") && r->kind == TREE_SCALAR_INT) {
-		if (asprintf(&r->text, "%" PRId64, r->i) < 0) {
+		/* "-0" stays "-0": a decimal literal keeps its text, other forms print the value */
+		if (decimal_literal(s, len))
+			r->text = strndup(s, len);
+		else if (asprintf(&r->text, "%" PRId64, r->i) < 0)
 			r->text = NULL;
+		if (!r->text)
 			return -ENOMEM;
-		}
 		r->kind = TREE_SCALAR_FLOAT;
 		r->d = (double)r->i;
 		return 0;

@@ -22,19 +22,20 @@ static void check(int ok, const char *what) {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 	int32_t st = 7, st2 = 9;
-	Strbuf b;
+	ProbeBuf b;
 	char *text;
 	int r;
 
 	/* the body as it came, and the message without framing */
-	r = grpc_health_decode_response(data, size, &st);
+	r = probe_grpc_health_decode_response(data, size, &st);
 	if (r == 0) {
-		check(grpc_health_parse_message(data + 5, size - 5, &st2) == 0, "reparse failed");
+		check(probe_grpc_health_parse_message(data + 5, size - 5, &st2) == 0,
+		      "reparse failed");
 		check(st == st2, "status differs on reparse");
 	} else
 		check(r == -ENODATA || r == -EBADMSG || r == -EPROTO || r == -EOVERFLOW,
 		      "unexpected error code");
-	(void)grpc_health_parse_message(data, size, &st);
+	(void)probe_grpc_health_parse_message(data, size, &st);
 
 	/* grpc-message text */
 	text = malloc(size + 1);
@@ -42,10 +43,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 		return 0;
 	memcpy(text, data, size);
 	text[size] = 0;
-	strbuf_init(&b, PROBE_OUTPUT_MAX);
-	grpc_percent_decode(&b, text);
+	probe_buf_init(&b, PROBE_OUTPUT_MAX);
+	probe_grpc_percent_decode(&b, text);
 	check(b.len <= strlen(text), "decoded text grew");
-	strbuf_done(&b);
+	probe_buf_done(&b);
 
 	/* the whole answer: flags from the first byte */
 	GrpcReply reply = {
@@ -58,13 +59,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 		.body_size = size,
 		.body_overflow = size > 0 && (data[0] & 8) && size >= 5,
 	};
-	strbuf_init(&b, PROBE_OUTPUT_MAX);
-	ProbeOutcome o = grpc_health_outcome(&reply, 1000000, &b);
+	probe_buf_init(&b, PROBE_OUTPUT_MAX);
+	ProbeOutcome o = probe_grpc_health_outcome(&reply, 1000000, &b);
 	check(o == PROBE_OUTCOME_SUCCESS || o == PROBE_OUTCOME_FAILURE, "odd outcome");
 	check(b.len > 0 && b.len <= PROBE_OUTPUT_MAX, "message length");
-	check(o != PROBE_OUTCOME_SUCCESS || strcmp(strbuf_str(&b), "service healthy") == 0,
+	check(o != PROBE_OUTCOME_SUCCESS || strcmp(probe_buf_str(&b), "service healthy") == 0,
 	      "success without SERVING");
-	strbuf_done(&b);
+	probe_buf_done(&b);
 	free(text);
 	return 0;
 }

@@ -119,11 +119,10 @@ static void test_mkdir_rm(void **state) {
 	assert_int_equal(stat(*state, &st), 0);
 	assert_int_equal(rm_rf(top), 0); /* missing: fine */
 	/* a plain file */
-	assert_int_equal(write_file_atomic(f = at(*state, "plain"), "x", 1, 0600), 0);
-	assert_int_equal(rm_rf(f), 0);
-	assert_int_equal(stat(f, &st), -1);
-	free(f);
-	f = NULL;
+	_cleanup_free_ char *plain = at(*state, "plain");
+	assert_int_equal(write_file_atomic(plain, "x", 1, 0600), 0);
+	assert_int_equal(rm_rf(plain), 0);
+	assert_int_equal(stat(plain, &st), -1);
 }
 
 int main(void) {

@@ -227,7 +227,8 @@ static void test_round_trip_strings(void **state) {
 static void test_round_trip_documents(void **state) {
 	static const char *const docs[] = {
 		"a: &x {b: [1, 2.50, \"3\"]}\nc: *x\nd:\n  <<: *x\n  e: yes\n",
-		"- - - []\n    - {}\n- !!float 1\n- 0x10\n- 1e9\n- .inf\n- ~\n",
+		"- - - []\n    - {}\n- !!float 1\n- 0x10\n- 1e9\n- .inf\n- ~\n- -0.\n- !!float "
+		"-0\n",
 		"{\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": {\"name\": \"p\", "
 		"\"labels\": "
 		"{\"app\": \"x\"}}, \"spec\": {\"containers\": [{\"name\": \"c\", \"image\": "
