@@ -96,16 +96,34 @@ static int start_pod_init(const char *dir, const SandboxConfig *c, RuntimeError 
 	exe[l] = 0;
 	if (unshare(CLONE_NEWPID) < 0)
 		return runtime_error(e, errno, "unshare pid namespace");
+	/* The report waits for the init's execve: EOF on a close-on-exec pipe, or its errno. */
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return runtime_error(e, errno, "pipe");
 	pid_t pid = fork();
-	if (pid < 0)
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
 		return runtime_error(e, errno, "fork the pod init");
+	}
 	if (pid == 0) {
 		char *argv[] = { exe, (char *)"pod-init", NULL };
 		char *envp[] = { NULL };
+		close(p[0]);
 		(void)setsid();
 		(void)close_range(3, UINT32_MAX, CLOSE_RANGE_CLOEXEC);
 		execve(exe, argv, envp);
+		int err = errno;
+		(void)!write(p[1], &err, sizeof(err));
 		_exit(127);
+	}
+	close(p[1]);
+	int err = 0;
+	ssize_t n = read(p[0], &err, sizeof(err));
+	close(p[0]);
+	if (n == sizeof(err)) {
+		(void)waitpid(pid, NULL, 0);
+		return runtime_error(e, err, "exec the pod init %s", exe);
 	}
 	uint64_t start = 0;
 	int r = proc_start_time(pid, &start);
