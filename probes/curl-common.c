@@ -12,6 +12,11 @@ static int sockopt_cb(void *userdata, curl_socket_t fd, curlsocktype purpose) {
 	return CURL_SOCKOPT_OK;
 }
 
+static curl_socket_t opensocket_cb(void *clientp, curlsocktype purpose, struct curl_sockaddr *a) {
+	int fd = probe_socket(clientp, a->family, a->socktype, a->protocol);
+	return fd < 0 ? CURL_SOCKET_BAD : fd;
+}
+
 int probe_curl_easy_new(ProbeRun *run, char *errbuf, CURL **ret) {
 	CURL *e = curl_easy_init();
 
@@ -32,6 +37,11 @@ int probe_curl_easy_new(ProbeRun *run, char *errbuf, CURL **ret) {
 	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(e, CURLOPT_SOCKOPTFUNCTION, sockopt_cb);
 	curl_easy_setopt(e, CURLOPT_SOCKOPTDATA, run);
+	if (run->netns_fd >= 0) {
+		/* connect from the pod's network namespace */
+		curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, opensocket_cb);
+		curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, run);
+	}
 	*ret = e;
 	return 0;
 }

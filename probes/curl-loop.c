@@ -32,7 +32,7 @@ static void curl_sock_free(CurlSock *cs) {
 
 /* Hand finished transfers to their owners. Runs outside every curl callback, so owners may
  * remove, free or re-add handles. */
-static void curl_loop_dispatch(CurlLoop *l) {
+static void probe_curl_loop_dispatch(CurlLoop *l) {
 	CURLMsg *msg;
 	int left;
 
@@ -65,7 +65,7 @@ static int on_io(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
 		flags |= CURL_CSELECT_ERR;
 	/* cs may be gone after this call (CURL_POLL_REMOVE). */
 	curl_multi_socket_action(l->multi, fd, flags, &running);
-	curl_loop_dispatch(l);
+	probe_curl_loop_dispatch(l);
 	return 0;
 }
 
@@ -74,7 +74,7 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *userdata) {
 	int running = 0;
 
 	curl_multi_socket_action(l->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-	curl_loop_dispatch(l);
+	probe_curl_loop_dispatch(l);
 	return 0;
 }
 
@@ -141,7 +141,7 @@ static int timer_cb(CURLM *multi, long timeout_ms, void *userp) {
 	return sd_event_source_set_enabled(l->timer, SD_EVENT_ONESHOT) < 0 ? -1 : 0;
 }
 
-int curl_loop_new(sd_event *event, CurlLoop **ret) {
+int probe_curl_loop_new(sd_event *event, CurlLoop **ret) {
 	CurlLoop *l = calloc(1, sizeof(*l));
 
 	if (!l)
@@ -150,7 +150,7 @@ int curl_loop_new(sd_event *event, CurlLoop **ret) {
 	LIST_INIT(&l->socks);
 	l->multi = curl_multi_init();
 	if (!l->multi) {
-		curl_loop_free(l);
+		probe_curl_loop_free(l);
 		return -ENOMEM;
 	}
 	curl_multi_setopt(l->multi, CURLMOPT_SOCKETFUNCTION, socket_cb);
@@ -161,7 +161,7 @@ int curl_loop_new(sd_event *event, CurlLoop **ret) {
 	return 0;
 }
 
-CurlLoop *curl_loop_free(CurlLoop *l) {
+CurlLoop *probe_curl_loop_free(CurlLoop *l) {
 	if (!l)
 		return NULL;
 	if (l->multi)
@@ -174,7 +174,7 @@ CurlLoop *curl_loop_free(CurlLoop *l) {
 	return NULL;
 }
 
-int curl_loop_add(CurlLoop *l, CurlTransfer *t) {
+int probe_curl_loop_add(CurlLoop *l, CurlTransfer *t) {
 	CURLMcode mc;
 
 	if (t->active)
@@ -188,7 +188,7 @@ int curl_loop_add(CurlLoop *l, CurlTransfer *t) {
 	return 0;
 }
 
-void curl_loop_remove(CurlLoop *l, CurlTransfer *t) {
+void probe_curl_loop_remove(CurlLoop *l, CurlTransfer *t) {
 	if (!t || !t->active)
 		return;
 	curl_multi_remove_handle(l->multi, t->easy);

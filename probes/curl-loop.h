@@ -20,10 +20,10 @@ struct CurlTransfer {
 	bool active;
 };
 
-int curl_loop_new(sd_event *event, CurlLoop **ret);
+int probe_curl_loop_new(sd_event *event, CurlLoop **ret);
 /* Every transfer must have been removed first. */
-CurlLoop *curl_loop_free(CurlLoop *l);
+CurlLoop *probe_curl_loop_free(CurlLoop *l);
 /* Start t->easy (CURLOPT_PRIVATE is taken). */
-int curl_loop_add(CurlLoop *l, CurlTransfer *t);
+int probe_curl_loop_add(CurlLoop *l, CurlTransfer *t);
 /* Stop t->easy if it runs; done is not called. */
-void curl_loop_remove(CurlLoop *l, CurlTransfer *t);
+void probe_curl_loop_remove(CurlLoop *l, CurlTransfer *t);

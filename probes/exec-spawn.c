@@ -36,7 +36,7 @@ struct ProbeSpawn {
 	sd_event_source *exit_source;
 	sd_event_source *out_source;
 	sd_event_source *timer;
-	Strbuf output;
+	ProbeBuf output;
 	probe_spawn_done_t done; /* NULL once nobody waits (timed out, cancelled) */
 	void *userdata;
 	LIST_ENTRY(ProbeSpawn) link;
@@ -51,7 +51,7 @@ static void spawn_free(ProbeSpawn *s) {
 	sd_event_source_disable_unref(s->timer);
 	safe_close(s->pidfd);
 	safe_close(s->out_fd);
-	strbuf_done(&s->output);
+	probe_buf_done(&s->output);
 	free(s);
 }
 
@@ -77,7 +77,7 @@ static bool spawn_read(ProbeSpawn *s) {
 			return errno == EAGAIN || errno == EINTR;
 		if (k == 0)
 			return false;
-		strbuf_append(&s->output, buf, (size_t)k);
+		probe_buf_append(&s->output, buf, (size_t)k);
 	}
 	return true;
 }
@@ -97,7 +97,7 @@ static void spawn_deliver(ProbeSpawn *s, ProbeExecStatus status, int exit_code) 
 	ProbeSpawnResult r = {
 		.status = status,
 		.exit_code = exit_code,
-		.output = strbuf_str(&s->output),
+		.output = probe_buf_str(&s->output),
 		.output_size = s->output.len,
 	};
 
@@ -261,7 +261,7 @@ int probe_spawn(ProbeSpawner *sp, const char *const *argv, uint64_t timeout_usec
 	s->pidfd = s->out_fd = -EBADF;
 	s->done = done;
 	s->userdata = userdata;
-	strbuf_init(&s->output, PROBE_OUTPUT_MAX);
+	probe_buf_init(&s->output, PROBE_OUTPUT_MAX);
 	LIST_INSERT_HEAD(&sp->spawns, s, link);
 
 	if (pipe2(pipefd, O_CLOEXEC) < 0) {

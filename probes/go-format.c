@@ -36,10 +36,10 @@ static size_t utf8_len(const unsigned char *s, size_t n) {
 	return k;
 }
 
-void go_quote(Strbuf *b, const char *s, size_t n) {
+void probe_go_quote(ProbeBuf *b, const char *s, size_t n) {
 	const unsigned char *p = (const unsigned char *)s;
 
-	strbuf_puts(b, "\"");
+	probe_buf_puts(b, "\"");
 	for (size_t i = 0; i < n;) {
 		unsigned char c = p[i];
 		const char *esc = NULL;
@@ -73,32 +73,32 @@ void go_quote(Strbuf *b, const char *s, size_t n) {
 			break;
 		}
 		if (esc) {
-			strbuf_puts(b, esc);
+			probe_buf_puts(b, esc);
 			i++;
 		} else if (c < 0x20 || c == 0x7f) {
-			strbuf_printf(b, "\\x%02x", c);
+			probe_buf_printf(b, "\\x%02x", c);
 			i++;
 		} else {
 			size_t k = utf8_len(p + i, n - i);
 			if (k == 0) {
-				strbuf_printf(b, "\\x%02x", c);
+				probe_buf_printf(b, "\\x%02x", c);
 				i++;
 			} else {
-				strbuf_append(b, p + i, k);
+				probe_buf_append(b, p + i, k);
 				i += k;
 			}
 		}
 	}
-	strbuf_puts(b, "\"");
+	probe_buf_puts(b, "\"");
 }
 
-void go_duration(Strbuf *b, uint64_t usec) {
+void probe_go_duration(ProbeBuf *b, uint64_t usec) {
 	if (usec == 0) {
-		strbuf_puts(b, "0s");
+		probe_buf_puts(b, "0s");
 		return;
 	}
 	if (usec < 1000) {
-		strbuf_printf(b, "%" PRIu64 "\xc2\xb5s", usec);
+		probe_buf_printf(b, "%" PRIu64 "\xc2\xb5s", usec);
 		return;
 	}
 	if (usec < 1000000) {
@@ -107,27 +107,27 @@ void go_duration(Strbuf *b, uint64_t usec) {
 		snprintf(frac, sizeof(frac), "%03u", (unsigned)(usec % 1000));
 		for (int i = 2; i >= 0 && frac[i] == '0'; i--)
 			frac[i] = 0;
-		strbuf_printf(b, "%" PRIu64 "%s%sms", usec / 1000, frac[0] ? "." : "", frac);
+		probe_buf_printf(b, "%" PRIu64 "%s%sms", usec / 1000, frac[0] ? "." : "", frac);
 		return;
 	}
 	uint64_t secs = usec / 1000000, us = usec % 1000000;
 	uint64_t h = secs / 3600, m = (secs / 60) % 60, s = secs % 60;
 	if (h > 0)
-		strbuf_printf(b, "%" PRIu64 "h", h);
+		probe_buf_printf(b, "%" PRIu64 "h", h);
 	if (h > 0 || m > 0)
-		strbuf_printf(b, "%" PRIu64 "m", m);
-	strbuf_printf(b, "%" PRIu64, s);
+		probe_buf_printf(b, "%" PRIu64 "m", m);
+	probe_buf_printf(b, "%" PRIu64, s);
 	if (us > 0) {
 		char frac[8];
 		snprintf(frac, sizeof(frac), "%06u", (unsigned)us);
 		for (int i = 5; i >= 0 && frac[i] == '0'; i--)
 			frac[i] = 0;
-		strbuf_printf(b, ".%s", frac);
+		probe_buf_printf(b, ".%s", frac);
 	}
-	strbuf_puts(b, "s");
+	probe_buf_puts(b, "s");
 }
 
-void go_errno(Strbuf *b, int err) {
+void probe_go_errno(ProbeBuf *b, int err) {
 	char buf[128];
 	const char *s;
 
@@ -137,11 +137,11 @@ void go_errno(Strbuf *b, int err) {
 	/* Go's table is the libc text in lower case ("connection refused"). */
 	for (; s && *s; s++) {
 		char c = (char)tolower((unsigned char)*s);
-		strbuf_append(b, &c, 1);
+		probe_buf_append(b, &c, 1);
 	}
 }
 
-int ip_literal_family(const char *s) {
+int probe_ip_literal_family(const char *s) {
 	unsigned char buf[sizeof(struct in6_addr)];
 
 	if (!s)
@@ -153,9 +153,9 @@ int ip_literal_family(const char *s) {
 	return 0;
 }
 
-void go_join_host_port(Strbuf *b, const char *host, unsigned port) {
+void probe_go_join_host_port(ProbeBuf *b, const char *host, unsigned port) {
 	if (host && strchr(host, ':'))
-		strbuf_printf(b, "[%s]:%u", host, port);
+		probe_buf_printf(b, "[%s]:%u", host, port);
 	else
-		strbuf_printf(b, "%s:%u", strempty(host), port);
+		probe_buf_printf(b, "%s:%u", strempty(host), port);
 }

@@ -17,7 +17,7 @@ static size_t put_varint(uint8_t *p, uint64_t v) {
 	return n;
 }
 
-int grpc_health_encode_request(const char *service, uint8_t **ret, size_t *ret_size) {
+int probe_grpc_health_encode_request(const char *service, uint8_t **ret, size_t *ret_size) {
 	size_t slen = service ? strlen(service) : 0, mlen = 0;
 	uint8_t *buf;
 
@@ -61,7 +61,7 @@ static int read_varint(const uint8_t *p, size_t n, size_t *pos, uint64_t *ret) {
 	return -EBADMSG;
 }
 
-int grpc_health_parse_message(const uint8_t *msg, size_t size, int32_t *ret_status) {
+int probe_grpc_health_parse_message(const uint8_t *msg, size_t size, int32_t *ret_status) {
 	int32_t status = GRPC_SERVING_UNKNOWN;
 	size_t pos = 0;
 	uint64_t key, v;
@@ -103,7 +103,7 @@ int grpc_health_parse_message(const uint8_t *msg, size_t size, int32_t *ret_stat
 	return 0;
 }
 
-int grpc_health_decode_response(const uint8_t *body, size_t size, int32_t *ret_status) {
+int probe_grpc_health_decode_response(const uint8_t *body, size_t size, int32_t *ret_status) {
 	uint32_t len;
 
 	if (size == 0)
@@ -119,19 +119,19 @@ int grpc_health_decode_response(const uint8_t *body, size_t size, int32_t *ret_s
 		return -EPROTO; /* we never asked for a compressed answer */
 	if (size - 5 > len)
 		return -EOVERFLOW;
-	return grpc_health_parse_message(body + 5, len, ret_status);
+	return probe_grpc_health_parse_message(body + 5, len, ret_status);
 }
 
-void grpc_serving_status_name(Strbuf *b, int32_t status) {
+void probe_grpc_serving_status_name(ProbeBuf *b, int32_t status) {
 	static const char *const names[] = { "UNKNOWN", "SERVING", "NOT_SERVING",
 		                             "SERVICE_UNKNOWN" };
 	if (status >= 0 && (size_t)status < ELEMENTSOF(names))
-		strbuf_puts(b, names[status]);
+		probe_buf_puts(b, names[status]);
 	else
-		strbuf_printf(b, "%" PRId32, status);
+		probe_buf_printf(b, "%" PRId32, status);
 }
 
-void grpc_code_name(Strbuf *b, int code) {
+void probe_grpc_code_name(ProbeBuf *b, int code) {
 	static const char *const names[] = {
 		"OK",
 		"Canceled",
@@ -152,12 +152,12 @@ void grpc_code_name(Strbuf *b, int code) {
 		"Unauthenticated",
 	};
 	if (code >= 0 && (size_t)code < ELEMENTSOF(names))
-		strbuf_puts(b, names[code]);
+		probe_buf_puts(b, names[code]);
 	else
-		strbuf_printf(b, "Code(%d)", code);
+		probe_buf_printf(b, "Code(%d)", code);
 }
 
-int grpc_code_from_http_status(int http_status) {
+int probe_grpc_code_from_http_status(int http_status) {
 	switch (http_status) {
 	case 400:
 		return GRPC_CODE_INTERNAL;
@@ -177,7 +177,7 @@ int grpc_code_from_http_status(int http_status) {
 	}
 }
 
-int grpc_parse_status(const char *s, int *ret) {
+int probe_grpc_parse_status(const char *s, int *ret) {
 	long v = 0;
 
 	if (isempty(s) || strlen(s) > 9)
@@ -201,15 +201,15 @@ static int hexval(char c) {
 	return -1;
 }
 
-void grpc_percent_decode(Strbuf *b, const char *s) {
+void probe_grpc_percent_decode(ProbeBuf *b, const char *s) {
 	for (const char *p = s; p && *p; p++) {
 		int hi, lo;
 		if (*p == '%' && (hi = hexval(p[1])) >= 0 && (lo = hexval(p[2])) >= 0) {
 			char c = (char)(hi << 4 | lo);
-			strbuf_append(b, &c, 1);
+			probe_buf_append(b, &c, 1);
 			p += 2;
 		} else
-			strbuf_append(b, p, 1);
+			probe_buf_append(b, p, 1);
 	}
 }
 
@@ -248,22 +248,22 @@ static const char *http_status_text(int code) {
 }
 
 /* A failed RPC, worded by grpc.go's switch on the status code. */
-static ProbeOutcome rpc_failed(int code, const char *desc, uint64_t timeout_usec, Strbuf *msg) {
+static ProbeOutcome rpc_failed(int code, const char *desc, uint64_t timeout_usec, ProbeBuf *msg) {
 	switch (code) {
 	case GRPC_CODE_UNIMPLEMENTED:
-		strbuf_printf(msg,
-		              "error: this server does not implement the grpc health protocol "
-		              "(grpc.health.v1.Health): %s",
-		              desc);
+		probe_buf_printf(msg,
+		                 "error: this server does not implement the grpc health protocol "
+		                 "(grpc.health.v1.Health): %s",
+		                 desc);
 		break;
 	case GRPC_CODE_DEADLINE_EXCEEDED:
-		strbuf_puts(msg, "timeout: health rpc did not complete within ");
-		go_duration(msg, timeout_usec);
+		probe_buf_puts(msg, "timeout: health rpc did not complete within ");
+		probe_go_duration(msg, timeout_usec);
 		break;
 	default:
-		strbuf_puts(msg, "error: health rpc probe failed: rpc error: code = ");
-		grpc_code_name(msg, code);
-		strbuf_printf(msg, " desc = %s", desc);
+		probe_buf_puts(msg, "error: health rpc probe failed: rpc error: code = ");
+		probe_grpc_code_name(msg, code);
+		probe_buf_printf(msg, " desc = %s", desc);
 		break;
 	}
 	return PROBE_OUTCOME_FAILURE;
@@ -276,32 +276,33 @@ static bool content_type_is_grpc(const char *ct) {
 	return ct[16] == 0 || ct[16] == '+' || ct[16] == ';';
 }
 
-static ProbeOutcome http_level_error(const GrpcReply *r, uint64_t timeout_usec, Strbuf *msg) {
-	Strbuf desc;
+static ProbeOutcome http_level_error(const GrpcReply *r, uint64_t timeout_usec, ProbeBuf *msg) {
+	ProbeBuf desc;
 	ProbeOutcome o;
-	int code = r->http_status != 200 ? grpc_code_from_http_status(r->http_status)
+	int code = r->http_status != 200 ? probe_grpc_code_from_http_status(r->http_status)
 	                                 : GRPC_CODE_UNKNOWN;
 
-	strbuf_init(&desc, 1024);
+	probe_buf_init(&desc, 1024);
 	if (r->http_status != 200)
-		strbuf_printf(&desc, "unexpected HTTP status code received from server: %d (%s)",
-		              r->http_status, http_status_text(r->http_status));
+		probe_buf_printf(&desc, "unexpected HTTP status code received from server: %d (%s)",
+		                 r->http_status, http_status_text(r->http_status));
 	if (!content_type_is_grpc(r->content_type)) {
 		if (desc.len > 0)
-			strbuf_puts(&desc, "; ");
+			probe_buf_puts(&desc, "; ");
 		if (!r->content_type)
-			strbuf_puts(&desc, "malformed header: missing HTTP content-type");
+			probe_buf_puts(&desc, "malformed header: missing HTTP content-type");
 		else {
-			strbuf_puts(&desc, "transport: received unexpected content-type ");
-			go_quote_str(&desc, r->content_type);
+			probe_buf_puts(&desc, "transport: received unexpected content-type ");
+			probe_go_quote_str(&desc, r->content_type);
 		}
 	}
-	o = rpc_failed(code, strbuf_str(&desc), timeout_usec, msg);
-	strbuf_done(&desc);
+	o = rpc_failed(code, probe_buf_str(&desc), timeout_usec, msg);
+	probe_buf_done(&desc);
 	return o;
 }
 
-static ProbeOutcome decode_failed(int err, const GrpcReply *r, uint64_t timeout_usec, Strbuf *msg) {
+static ProbeOutcome decode_failed(int err, const GrpcReply *r, uint64_t timeout_usec,
+                                  ProbeBuf *msg) {
 	switch (err) {
 	case -ENODATA:
 		return rpc_failed(GRPC_CODE_INTERNAL,
@@ -324,7 +325,7 @@ static ProbeOutcome decode_failed(int err, const GrpcReply *r, uint64_t timeout_
 	}
 }
 
-ProbeOutcome grpc_health_outcome(const GrpcReply *r, uint64_t timeout_usec, Strbuf *msg) {
+ProbeOutcome probe_grpc_health_outcome(const GrpcReply *r, uint64_t timeout_usec, ProbeBuf *msg) {
 	int32_t status;
 	int err;
 
@@ -337,35 +338,35 @@ ProbeOutcome grpc_health_outcome(const GrpcReply *r, uint64_t timeout_usec, Strb
 		                  "server closed the stream without sending trailers", timeout_usec,
 		                  msg);
 	if (r->grpc_status != GRPC_CODE_OK) {
-		Strbuf desc;
+		ProbeBuf desc;
 		ProbeOutcome o;
-		strbuf_init(&desc, 1024);
-		grpc_percent_decode(&desc, r->grpc_message);
-		o = rpc_failed(r->grpc_status, strbuf_str(&desc), timeout_usec, msg);
-		strbuf_done(&desc);
+		probe_buf_init(&desc, 1024);
+		probe_grpc_percent_decode(&desc, r->grpc_message);
+		o = rpc_failed(r->grpc_status, probe_buf_str(&desc), timeout_usec, msg);
+		probe_buf_done(&desc);
 		return o;
 	}
 	if (r->body_overflow) {
-		strbuf_printf(msg,
-		              "error: health rpc probe failed: rpc error: code = "
-		              "ResourceExhausted desc = grpc: received message larger than max "
-		              "(%zu)",
-		              r->body_size);
+		probe_buf_printf(msg,
+		                 "error: health rpc probe failed: rpc error: code = "
+		                 "ResourceExhausted desc = grpc: received message larger than max "
+		                 "(%zu)",
+		                 r->body_size);
 		return PROBE_OUTCOME_FAILURE;
 	}
-	err = grpc_health_decode_response(r->body, r->body_size, &status);
+	err = probe_grpc_health_decode_response(r->body, r->body_size, &status);
 	if (err < 0)
 		return decode_failed(err, r, timeout_usec, msg);
 	if (status != GRPC_SERVING_SERVING) {
-		Strbuf name;
-		strbuf_init(&name, 64);
-		grpc_serving_status_name(&name, status);
-		strbuf_puts(msg, "service unhealthy (responded with ");
-		go_quote_str(msg, strbuf_str(&name));
-		strbuf_puts(msg, ")");
-		strbuf_done(&name);
+		ProbeBuf name;
+		probe_buf_init(&name, 64);
+		probe_grpc_serving_status_name(&name, status);
+		probe_buf_puts(msg, "service unhealthy (responded with ");
+		probe_go_quote_str(msg, probe_buf_str(&name));
+		probe_buf_puts(msg, ")");
+		probe_buf_done(&name);
 		return PROBE_OUTCOME_FAILURE;
 	}
-	strbuf_puts(msg, "service healthy");
+	probe_buf_puts(msg, "service healthy");
 	return PROBE_OUTCOME_SUCCESS;
 }

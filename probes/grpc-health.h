@@ -36,26 +36,26 @@ enum {
 };
 
 /* The framed request body: 0x00, big-endian length, HealthCheckRequest{service}. */
-int grpc_health_encode_request(const char *service, uint8_t **ret, size_t *ret_size);
+int probe_grpc_health_encode_request(const char *service, uint8_t **ret, size_t *ret_size);
 
 /* A HealthCheckResponse message (no framing): its status (0 if absent; unknown fields skipped).
  * -EBADMSG if it is not valid protobuf. */
-int grpc_health_parse_message(const uint8_t *msg, size_t size, int32_t *ret_status);
+int probe_grpc_health_parse_message(const uint8_t *msg, size_t size, int32_t *ret_status);
 
 /* A unary response body: exactly one uncompressed framed message. -ENODATA none, -EPROTO
  * compressed, -EOVERFLOW another message follows, -EBADMSG malformed. */
-int grpc_health_decode_response(const uint8_t *body, size_t size, int32_t *ret_status);
+int probe_grpc_health_decode_response(const uint8_t *body, size_t size, int32_t *ret_status);
 
 /* HealthCheckResponse_ServingStatus.String(): "SERVING", or the number for unknown values. */
-void grpc_serving_status_name(Strbuf *b, int32_t status);
+void probe_grpc_serving_status_name(ProbeBuf *b, int32_t status);
 /* codes.Code.String(): "NotFound", or "Code(42)". */
-void grpc_code_name(Strbuf *b, int code);
+void probe_grpc_code_name(ProbeBuf *b, int code);
 /* grpc-go's HTTPStatusConvTab (404 -> Unimplemented, 503 -> Unavailable, ...), else Unknown. */
-int grpc_code_from_http_status(int http_status);
+int probe_grpc_code_from_http_status(int http_status);
 /* grpc-status header value: a decimal number. -EINVAL if not. */
-int grpc_parse_status(const char *s, int *ret);
+int probe_grpc_parse_status(const char *s, int *ret);
 /* grpc-message is percent-encoded; invalid escapes are kept as they are. */
-void grpc_percent_decode(Strbuf *b, const char *s);
+void probe_grpc_percent_decode(ProbeBuf *b, const char *s);
 
 /* What came back from the server (after the transport part went well). */
 typedef struct GrpcReply {
@@ -73,4 +73,4 @@ typedef struct GrpcReply {
  * (responded with "NOT_SERVING")`, "error: this server does not implement the grpc health
  * protocol (grpc.health.v1.Health): ...", "timeout: health rpc did not complete within 1s",
  * "error: health rpc probe failed: rpc error: code = NotFound desc = unknown service". */
-ProbeOutcome grpc_health_outcome(const GrpcReply *r, uint64_t timeout_usec, Strbuf *msg);
+ProbeOutcome probe_grpc_health_outcome(const GrpcReply *r, uint64_t timeout_usec, ProbeBuf *msg);

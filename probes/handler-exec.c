@@ -23,49 +23,49 @@ void *probe_exec_get_data(ProbeExec *exec) {
 	return exec->data;
 }
 
-static void format_timeout(Strbuf *b, const char *const *argv) {
-	Strbuf joined;
+static void format_timeout(ProbeBuf *b, const char *const *argv) {
+	ProbeBuf joined;
 
 	/* remote_runtime.go: fmt.Errorf("command %q timed out", strings.Join(cmd, " ")) */
-	strbuf_init(&joined, PROBE_ARGV_BYTES_MAX);
+	probe_buf_init(&joined, PROBE_ARGV_BYTES_MAX);
 	for (size_t i = 0; argv && argv[i]; i++) {
 		if (i > 0)
-			strbuf_puts(&joined, " ");
-		strbuf_puts(&joined, argv[i]);
+			probe_buf_puts(&joined, " ");
+		probe_buf_puts(&joined, argv[i]);
 	}
-	strbuf_puts(b, "command ");
-	go_quote(b, strbuf_str(&joined), joined.len);
-	strbuf_puts(b, " timed out");
-	strbuf_done(&joined);
+	probe_buf_puts(b, "command ");
+	probe_go_quote(b, probe_buf_str(&joined), joined.len);
+	probe_buf_puts(b, " timed out");
+	probe_buf_done(&joined);
 }
 
 void probe_exec_complete(ProbeExec *exec, ProbeExecStatus status, int exit_code, const void *output,
                          size_t output_size, const char *error) {
-	Strbuf b;
+	ProbeBuf b;
 
 	if (!exec || exec->completed)
 		return;
 	exec->completed = true;
-	strbuf_init(&b, PROBE_OUTPUT_MAX);
+	probe_buf_init(&b, PROBE_OUTPUT_MAX);
 	switch (status) {
 	case PROBE_EXEC_EXITED:
 		/* combined output, capped at 10 KiB (LimitWriter maxReadLength) */
 		if (output)
-			strbuf_append(&b, output, output_size);
+			probe_buf_append(&b, output, output_size);
 		probe_run_finish(exec->run,
 		                 exit_code == 0 ? PROBE_OUTCOME_SUCCESS : PROBE_OUTCOME_FAILURE,
-		                 strbuf_str(&b));
+		                 probe_buf_str(&b));
 		break;
 	case PROBE_EXEC_TIMED_OUT:
 		format_timeout(&b, exec->run->spec->command);
-		probe_run_finish(exec->run, PROBE_OUTCOME_FAILURE, strbuf_str(&b));
+		probe_run_finish(exec->run, PROBE_OUTCOME_FAILURE, probe_buf_str(&b));
 		break;
 	default:
-		strbuf_puts(&b, isempty(error) ? "exec failed" : error);
-		probe_run_finish(exec->run, PROBE_OUTCOME_ERROR, strbuf_str(&b));
+		probe_buf_puts(&b, isempty(error) ? "exec failed" : error);
+		probe_run_finish(exec->run, PROBE_OUTCOME_ERROR, probe_buf_str(&b));
 		break;
 	}
-	strbuf_done(&b);
+	probe_buf_done(&b);
 }
 
 static int exec_start(ProbeRun *run) {

@@ -24,7 +24,7 @@ typedef struct GrpcProbe {
 	struct curl_slist *headers;
 	uint8_t *request;
 	size_t request_size;
-	Strbuf body;
+	ProbeBuf body;
 	bool body_overflow;
 	bool got_headers;
 	char *content_type;
@@ -38,12 +38,12 @@ static void grpc_probe_free(GrpcProbe *g) {
 	if (!g)
 		return;
 	if (g->loop)
-		curl_loop_remove(g->loop, &g->xfer);
+		probe_curl_loop_remove(g->loop, &g->xfer);
 	if (g->xfer.easy)
 		curl_easy_cleanup(g->xfer.easy);
 	curl_slist_free_all(g->headers);
 	free(g->request);
-	strbuf_done(&g->body);
+	probe_buf_done(&g->body);
 	free(g->content_type);
 	free(g->grpc_status);
 	free(g->grpc_message);
@@ -59,7 +59,7 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata) {
 		g->body_overflow = true;
 		return 0;
 	}
-	strbuf_append(&g->body, data, n);
+	probe_buf_append(&g->body, data, n);
 	return n;
 }
 
@@ -90,15 +90,15 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *userdata) {
 	return n;
 }
 
-static void grpc_connect_failed(GrpcProbe *g, Strbuf *b) {
-	strbuf_puts(b, "timeout: failed to connect service ");
-	go_quote_str(b, g->addr);
-	strbuf_puts(b, " within ");
-	go_duration(b, g->run->timeout_usec);
-	strbuf_puts(b, ": context deadline exceeded");
+static void grpc_connect_failed(GrpcProbe *g, ProbeBuf *b) {
+	probe_buf_puts(b, "timeout: failed to connect service ");
+	probe_go_quote_str(b, g->addr);
+	probe_buf_puts(b, " within ");
+	probe_go_duration(b, g->run->timeout_usec);
+	probe_buf_puts(b, ": context deadline exceeded");
 }
 
-static void grpc_transport_error(GrpcProbe *g, CURLcode code, Strbuf *b) {
+static void grpc_transport_error(GrpcProbe *g, CURLcode code, ProbeBuf *b) {
 	curl_off_t connect_time = 0;
 
 	curl_easy_getinfo(g->xfer.easy, CURLINFO_CONNECT_TIME_T, &connect_time);
@@ -106,8 +106,8 @@ static void grpc_transport_error(GrpcProbe *g, CURLcode code, Strbuf *b) {
 	case CURLE_OPERATION_TIMEDOUT:
 		/* Connected: the dial completed and the call is what ran out of time. */
 		if (connect_time > 0) {
-			strbuf_puts(b, "timeout: health rpc did not complete within ");
-			go_duration(b, g->run->timeout_usec);
+			probe_buf_puts(b, "timeout: health rpc did not complete within ");
+			probe_go_duration(b, g->run->timeout_usec);
 		} else
 			grpc_connect_failed(g, b);
 		return;
@@ -129,16 +129,16 @@ static void grpc_transport_error(GrpcProbe *g, CURLcode code, Strbuf *b) {
 	default:
 		break;
 	}
-	strbuf_puts(b, "error: health rpc probe failed: rpc error: code = Unavailable desc = ");
-	strbuf_puts(b, g->errbuf[0] ? g->errbuf : curl_easy_strerror(code));
+	probe_buf_puts(b, "error: health rpc probe failed: rpc error: code = Unavailable desc = ");
+	probe_buf_puts(b, g->errbuf[0] ? g->errbuf : curl_easy_strerror(code));
 }
 
 static void grpc_done(CurlTransfer *t, CURLcode code) {
 	GrpcProbe *g = (GrpcProbe *)((char *)t - offsetof(GrpcProbe, xfer));
-	Strbuf msg;
+	ProbeBuf msg;
 	ProbeOutcome o = PROBE_OUTCOME_FAILURE;
 
-	strbuf_init(&msg, PROBE_OUTPUT_MAX);
+	probe_buf_init(&msg, PROBE_OUTPUT_MAX);
 	if (code == CURLE_OK || (code == CURLE_WRITE_ERROR && g->body_overflow)) {
 		long http_status = 0;
 		int st = 0;
@@ -146,18 +146,18 @@ static void grpc_done(CurlTransfer *t, CURLcode code) {
 		GrpcReply r = {
 			.http_status = (int)http_status,
 			.content_type = g->content_type,
-			.has_grpc_status = grpc_parse_status(g->grpc_status, &st) >= 0,
+			.has_grpc_status = probe_grpc_parse_status(g->grpc_status, &st) >= 0,
 			.grpc_message = g->grpc_message,
-			.body = (const uint8_t *)strbuf_str(&g->body),
+			.body = (const uint8_t *)probe_buf_str(&g->body),
 			.body_size = g->body.len,
 			.body_overflow = g->body_overflow,
 		};
 		r.grpc_status = st;
-		o = grpc_health_outcome(&r, g->run->timeout_usec, &msg);
+		o = probe_grpc_health_outcome(&r, g->run->timeout_usec, &msg);
 	} else
 		grpc_transport_error(g, code, &msg);
-	probe_run_finish(g->run, o, strbuf_str(&msg));
-	strbuf_done(&msg);
+	probe_run_finish(g->run, o, probe_buf_str(&msg));
+	probe_buf_done(&msg);
 }
 
 static int grpc_set_headers(GrpcProbe *g, long timeout_ms) {
@@ -194,7 +194,7 @@ oom:
 static int grpc_start(ProbeRun *run) {
 	_cleanup_free_ char *url = NULL;
 	GrpcProbe *g;
-	Strbuf b;
+	ProbeBuf b;
 	long ms = probe_timeout_ms(run->timeout_usec);
 	int r;
 
@@ -204,14 +204,15 @@ static int grpc_start(ProbeRun *run) {
 	run->handler_data = g;
 	g->run = run;
 	g->xfer.done = grpc_done;
-	strbuf_init(&g->body, GRPC_RESPONSE_MAX);
+	probe_buf_init(&g->body, GRPC_RESPONSE_MAX);
 
-	strbuf_init(&b, PROBE_HOST_MAX + 16);
-	go_join_host_port(&b, run->host, run->spec->port);
-	g->addr = strbuf_steal(&b);
+	probe_buf_init(&b, PROBE_HOST_MAX + 16);
+	probe_go_join_host_port(&b, run->host, run->spec->port);
+	g->addr = probe_buf_steal(&b);
 	if (!g->addr || asprintf(&url, "http://%s" GRPC_HEALTH_CHECK_PATH, g->addr) < 0)
 		return -ENOMEM;
-	r = grpc_health_encode_request(run->spec->grpc_service, &g->request, &g->request_size);
+	r = probe_grpc_health_encode_request(run->spec->grpc_service, &g->request,
+	                                     &g->request_size);
 	if (r < 0)
 		return r;
 	r = probe_manager_get_curl(run->manager, &g->loop);
@@ -235,7 +236,7 @@ static int grpc_start(ProbeRun *run) {
 	r = grpc_set_headers(g, ms);
 	if (r < 0)
 		return r;
-	return curl_loop_add(g->loop, &g->xfer);
+	return probe_curl_loop_add(g->loop, &g->xfer);
 }
 
 static void grpc_stop(ProbeRun *run) {

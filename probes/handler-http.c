@@ -24,7 +24,7 @@ typedef struct HttpProbe {
 	bool keep_host; /* the Host override still applies (no absolute redirect yet) */
 	bool fallback;  /* lifecycle: an HTTPS hook answered in HTTP, retried as HTTP */
 	uint64_t deadline;
-	Strbuf body;
+	ProbeBuf body;
 	bool body_capped;
 	bool headers_done; /* the final response's headers are complete */
 	char *location;    /* raw Location of the last response */
@@ -35,14 +35,14 @@ static void http_probe_free(HttpProbe *h) {
 	if (!h)
 		return;
 	if (h->loop)
-		curl_loop_remove(h->loop, &h->xfer);
+		probe_curl_loop_remove(h->loop, &h->xfer);
 	if (h->xfer.easy)
 		curl_easy_cleanup(h->xfer.easy);
 	curl_slist_free_all(h->headers);
 	free(h->url);
 	free(h->first_host);
 	free(h->location);
-	strbuf_done(&h->body);
+	probe_buf_done(&h->body);
 	free(h);
 }
 
@@ -52,11 +52,11 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata) {
 
 	/* The kubelet reads at most 10 KiB of body and closes the connection. */
 	if (n > room) {
-		strbuf_append(&h->body, data, room);
+		probe_buf_append(&h->body, data, room);
 		h->body_capped = true;
 		return 0;
 	}
-	strbuf_append(&h->body, data, n);
+	probe_buf_append(&h->body, data, n);
 	return n;
 }
 
@@ -90,7 +90,7 @@ static int http_set_headers(HttpProbe *h) {
 	struct curl_slist *l = NULL;
 	int r;
 
-	r = http_header_lines(s->headers, s->n_headers, ua, h->keep_host, &lines);
+	r = probe_http_header_lines(s->headers, s->n_headers, ua, h->keep_host, &lines);
 	if (r < 0)
 		return r;
 	r = probe_curl_slist(lines, &l);
@@ -111,24 +111,24 @@ static int http_send(HttpProbe *h) {
 		if (ms == 0)
 			return -ETIMEDOUT;
 	}
-	strbuf_reset(&h->body);
+	probe_buf_reset(&h->body);
 	h->body_capped = h->headers_done = false;
 	h->location = mfree(h->location);
 	h->errbuf[0] = 0;
 	curl_easy_setopt(h->xfer.easy, CURLOPT_URL, h->url);
 	curl_easy_setopt(h->xfer.easy, CURLOPT_TIMEOUT_MS, ms);
 	curl_easy_setopt(h->xfer.easy, CURLOPT_CONNECTTIMEOUT_MS, ms);
-	return curl_loop_add(h->loop, &h->xfer);
+	return probe_curl_loop_add(h->loop, &h->xfer);
 }
 
 static void http_fail_timeout(HttpProbe *h) {
 	HttpErrorInfo e = { .curl_code = CURLE_OPERATION_TIMEDOUT, .url = h->url };
-	Strbuf b;
+	ProbeBuf b;
 
-	strbuf_init(&b, PROBE_OUTPUT_MAX);
-	http_format_error(&b, &e);
-	probe_run_finish(h->run, PROBE_OUTCOME_FAILURE, strbuf_str(&b));
-	strbuf_done(&b);
+	probe_buf_init(&b, PROBE_OUTPUT_MAX);
+	probe_http_format_error(&b, &e);
+	probe_run_finish(h->run, PROBE_OUTCOME_FAILURE, probe_buf_str(&b));
+	probe_buf_done(&b);
 }
 
 static bool location_is_absolute(const char *loc) {
@@ -149,20 +149,20 @@ static bool location_is_absolute(const char *loc) {
 static bool http_redirect(HttpProbe *h, int status) {
 	char *target = NULL;
 	_cleanup_free_ char *host = NULL, *scheme = NULL;
-	Strbuf b;
+	ProbeBuf b;
 
 	curl_easy_getinfo(h->xfer.easy, CURLINFO_REDIRECT_URL, &target);
 	if (target)
 		host = probe_curl_url_host(target, &scheme);
-	switch (http_redirect_decide(status, h->location && host, h->first_host, host, h->followed,
-	                             h->run->purpose)) {
+	switch (probe_http_redirect_decide(status, h->location && host, h->first_host, host,
+	                                   h->followed, h->run->purpose)) {
 	case HTTP_REDIRECT_FOLLOW:
 		break;
 	case HTTP_REDIRECT_TOO_MANY:
-		strbuf_init(&b, PROBE_OUTPUT_MAX);
-		http_format_too_many(&b, target);
-		probe_run_finish(h->run, PROBE_OUTCOME_FAILURE, strbuf_str(&b));
-		strbuf_done(&b);
+		probe_buf_init(&b, PROBE_OUTPUT_MAX);
+		probe_http_format_too_many(&b, target);
+		probe_run_finish(h->run, PROBE_OUTCOME_FAILURE, probe_buf_str(&b));
+		probe_buf_done(&b);
 		return true;
 	default:
 		return false;
@@ -194,29 +194,29 @@ static bool http_redirect(HttpProbe *h, int status) {
 
 static void http_answer(HttpProbe *h) {
 	long code = 0;
-	Strbuf b;
+	ProbeBuf b;
 
 	curl_easy_getinfo(h->xfer.easy, CURLINFO_RESPONSE_CODE, &code);
 	if (http_redirect(h, (int)code))
 		return;
 
-	strbuf_init(&b, PROBE_OUTPUT_MAX);
-	ProbeOutcome o = http_classify((int)code, h->run->purpose);
+	probe_buf_init(&b, PROBE_OUTPUT_MAX);
+	ProbeOutcome o = probe_http_classify((int)code, h->run->purpose);
 	switch (o) {
 	case PROBE_OUTCOME_SUCCESS:
-		strbuf_puts(&b, strbuf_str(&h->body));
+		probe_buf_puts(&b, probe_buf_str(&h->body));
 		break;
 	case PROBE_OUTCOME_WARNING:
 		/* A 3xx ended the request (another host, or not followable). */
-		strbuf_printf(&b, "Probe terminated redirects, Response body: %s",
-		              strbuf_str(&h->body));
+		probe_buf_printf(&b, "Probe terminated redirects, Response body: %s",
+		                 probe_buf_str(&h->body));
 		break;
 	default:
-		http_format_status_failure(&b, (int)code);
+		probe_http_format_status_failure(&b, (int)code);
 		break;
 	}
-	probe_run_finish_http(h->run, o, strbuf_str(&b), (int)code, h->fallback);
-	strbuf_done(&b);
+	probe_run_finish_http(h->run, o, probe_buf_str(&b), (int)code, h->fallback);
+	probe_buf_done(&b);
 }
 
 /* lifecycle: an https hook that got a plain HTTP answer is retried over http (handlers.go
@@ -238,7 +238,7 @@ static bool http_try_fallback(HttpProbe *h, CURLcode code) {
 static void http_transport_error(HttpProbe *h, CURLcode code) {
 	char *rip = NULL, *lip = NULL;
 	long rport = 0, lport = 0, os_errno = 0;
-	Strbuf b;
+	ProbeBuf b;
 
 	curl_easy_getinfo(h->xfer.easy, CURLINFO_PRIMARY_IP, &rip);
 	curl_easy_getinfo(h->xfer.easy, CURLINFO_PRIMARY_PORT, &rport);
@@ -258,23 +258,23 @@ static void http_transport_error(HttpProbe *h, CURLcode code) {
 		.local_port = lport,
 		.curl_message = h->errbuf,
 	};
-	strbuf_init(&b, PROBE_OUTPUT_MAX);
+	probe_buf_init(&b, PROBE_OUTPUT_MAX);
 	if (h->headers_done) {
 		/* The body could not be read: DoHTTPProbe returns an error, not a Failure. */
-		strbuf_puts(&b, "Get ");
-		go_quote_str(&b, h->url);
+		probe_buf_puts(&b, "Get ");
+		probe_go_quote_str(&b, h->url);
 		if (code == CURLE_OPERATION_TIMEDOUT)
-			strbuf_puts(&b, ": context deadline exceeded (Client.Timeout or context "
-			                "cancellation while reading body)");
+			probe_buf_puts(&b, ": context deadline exceeded (Client.Timeout or context "
+			                   "cancellation while reading body)");
 		else
-			strbuf_printf(&b, ": %s",
-			              h->errbuf[0] ? h->errbuf : curl_easy_strerror(code));
-		probe_run_finish(h->run, PROBE_OUTCOME_ERROR, strbuf_str(&b));
+			probe_buf_printf(&b, ": %s",
+			                 h->errbuf[0] ? h->errbuf : curl_easy_strerror(code));
+		probe_run_finish(h->run, PROBE_OUTCOME_ERROR, probe_buf_str(&b));
 	} else {
-		http_format_error(&b, &e);
-		probe_run_finish(h->run, PROBE_OUTCOME_FAILURE, strbuf_str(&b));
+		probe_http_format_error(&b, &e);
+		probe_run_finish(h->run, PROBE_OUTCOME_FAILURE, probe_buf_str(&b));
 	}
-	strbuf_done(&b);
+	probe_buf_done(&b);
 }
 
 static void http_done(CurlTransfer *t, CURLcode code) {
@@ -300,7 +300,7 @@ static int http_start(ProbeRun *run) {
 	h->run = run;
 	h->keep_host = true;
 	h->xfer.done = http_done;
-	strbuf_init(&h->body, PROBE_OUTPUT_MAX);
+	probe_buf_init(&h->body, PROBE_OUTPUT_MAX);
 
 	r = probe_manager_get_curl(run->manager, &h->loop);
 	if (r < 0)
@@ -310,7 +310,7 @@ static int http_start(ProbeRun *run) {
 		return r;
 	h->deadline = run->timeout_usec == PROBE_TIMEOUT_NONE ? PROBE_TIMEOUT_NONE
 	                                                      : now + run->timeout_usec;
-	r = http_format_url(s->scheme, run->host, s->port, s->path, &h->url);
+	r = probe_http_format_url(s->scheme, run->host, s->port, s->path, &h->url);
 	if (r < 0)
 		return r;
 	h->first_host = probe_curl_url_host(h->url, NULL);

@@ -33,14 +33,14 @@ static void tcp_probe_free(TcpProbe *t) {
 	sd_event_source_disable_unref(t->timer);
 	safe_close(t->fd);
 	if (t->loop)
-		curl_loop_remove(t->loop, &t->xfer);
+		probe_curl_loop_remove(t->loop, &t->xfer);
 	if (t->xfer.easy)
 		curl_easy_cleanup(t->xfer.easy);
 	free(t);
 }
 
 static void tcp_finish(TcpProbe *t, int err, bool timeout) {
-	Strbuf b;
+	ProbeBuf b;
 
 	if (err == 0 && !timeout) {
 		/* close() at once; SO_LINGER {1,1} as probe.ProbeDialer keeps TIME_WAIT away */
@@ -48,17 +48,17 @@ static void tcp_finish(TcpProbe *t, int err, bool timeout) {
 		probe_run_finish(t->run, PROBE_OUTCOME_SUCCESS, "");
 		return;
 	}
-	strbuf_init(&b, 1024);
-	strbuf_puts(&b, "dial tcp ");
-	go_join_host_port(&b, t->run->host, t->run->spec->port);
+	probe_buf_init(&b, 1024);
+	probe_buf_puts(&b, "dial tcp ");
+	probe_go_join_host_port(&b, t->run->host, t->run->spec->port);
 	if (timeout)
-		strbuf_puts(&b, ": i/o timeout");
+		probe_buf_puts(&b, ": i/o timeout");
 	else {
-		strbuf_puts(&b, ": connect: ");
-		go_errno(&b, err);
+		probe_buf_puts(&b, ": connect: ");
+		probe_go_errno(&b, err);
 	}
-	probe_run_finish(t->run, PROBE_OUTCOME_FAILURE, strbuf_str(&b));
-	strbuf_done(&b);
+	probe_run_finish(t->run, PROBE_OUTCOME_FAILURE, probe_buf_str(&b));
+	probe_buf_done(&b);
 }
 
 static int on_connected(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
@@ -105,9 +105,9 @@ static int tcp_connect_ip(TcpProbe *t, int family) {
 		inet_pton(AF_INET6, t->run->host, &a.in6.sin6_addr);
 		alen = sizeof(a.in6);
 	}
-	t->fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
+	t->fd = probe_socket(t->run, family, SOCK_STREAM | SOCK_NONBLOCK, IPPROTO_TCP);
 	if (t->fd < 0)
-		return negative_errno();
+		return t->fd;
 	(void)setsockopt(t->fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
 
 	if (connect(t->fd, &a.sa, alen) == 0) {
@@ -138,7 +138,7 @@ static int tcp_connect_ip(TcpProbe *t, int family) {
 static void tcp_name_done(CurlTransfer *x, CURLcode code) {
 	TcpProbe *t = (TcpProbe *)((char *)x - offsetof(TcpProbe, xfer));
 	long os_errno = 0;
-	Strbuf b;
+	ProbeBuf b;
 
 	if (code == CURLE_OK) {
 		tcp_finish(t, 0, false);
@@ -153,14 +153,14 @@ static void tcp_name_done(CurlTransfer *x, CURLcode code) {
 		tcp_finish(t, os_errno ? (int)os_errno : ECONNREFUSED, false);
 		return;
 	}
-	strbuf_init(&b, 1024);
+	probe_buf_init(&b, 1024);
 	if (code == CURLE_COULDNT_RESOLVE_HOST)
-		strbuf_printf(&b, "dial tcp: lookup %s: no such host", t->run->host);
+		probe_buf_printf(&b, "dial tcp: lookup %s: no such host", t->run->host);
 	else
-		strbuf_printf(&b, "dial tcp: %s",
-		              t->errbuf[0] ? t->errbuf : curl_easy_strerror(code));
-	probe_run_finish(t->run, PROBE_OUTCOME_FAILURE, strbuf_str(&b));
-	strbuf_done(&b);
+		probe_buf_printf(&b, "dial tcp: %s",
+		                 t->errbuf[0] ? t->errbuf : curl_easy_strerror(code));
+	probe_run_finish(t->run, PROBE_OUTCOME_FAILURE, probe_buf_str(&b));
+	probe_buf_done(&b);
 }
 
 static int tcp_connect_name(TcpProbe *t) {
@@ -181,7 +181,7 @@ static int tcp_connect_name(TcpProbe *t) {
 	curl_easy_setopt(t->xfer.easy, CURLOPT_CONNECT_ONLY, 1L);
 	curl_easy_setopt(t->xfer.easy, CURLOPT_TIMEOUT_MS, ms);
 	curl_easy_setopt(t->xfer.easy, CURLOPT_CONNECTTIMEOUT_MS, ms);
-	return curl_loop_add(t->loop, &t->xfer);
+	return probe_curl_loop_add(t->loop, &t->xfer);
 }
 
 static int tcp_start(ProbeRun *run) {
@@ -193,7 +193,7 @@ static int tcp_start(ProbeRun *run) {
 	t->fd = -EBADF;
 	t->run = run;
 	run->handler_data = t;
-	family = ip_literal_family(run->host);
+	family = probe_ip_literal_family(run->host);
 	if (family)
 		return tcp_connect_ip(t, family);
 	return tcp_connect_name(t);

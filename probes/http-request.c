@@ -16,37 +16,37 @@ static bool url_byte_ok(unsigned char c) {
 	return !strchr("\"<>\\^`{|}#", c);
 }
 
-static void append_escaped(Strbuf *b, const char *s, size_t n) {
+static void append_escaped(ProbeBuf *b, const char *s, size_t n) {
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		bool pct = c == '%' && i + 2 < n && is_hex(s[i + 1]) && is_hex(s[i + 2]);
 		if (c == '%' && !pct)
-			strbuf_puts(b, "%25");
+			probe_buf_puts(b, "%25");
 		else if (url_byte_ok(c))
-			strbuf_append(b, &s[i], 1);
+			probe_buf_append(b, &s[i], 1);
 		else
-			strbuf_printf(b, "%%%02X", c);
+			probe_buf_printf(b, "%%%02X", c);
 	}
 }
 
-int http_format_url(ProbeScheme scheme, const char *host, unsigned port, const char *path,
-                    char **ret) {
-	Strbuf b;
+int probe_http_format_url(ProbeScheme scheme, const char *host, unsigned port, const char *path,
+                          char **ret) {
+	ProbeBuf b;
 	size_t n;
 
-	strbuf_init(&b, PROBE_HOST_MAX + 3 * PROBE_PATH_MAX + 64);
-	strbuf_puts(&b, scheme == PROBE_SCHEME_HTTPS ? "https://" : "http://");
-	go_join_host_port(&b, host, port);
+	probe_buf_init(&b, PROBE_HOST_MAX + 3 * PROBE_PATH_MAX + 64);
+	probe_buf_puts(&b, scheme == PROBE_SCHEME_HTTPS ? "https://" : "http://");
+	probe_go_join_host_port(&b, host, port);
 	path = strempty(path);
 	n = strcspn(path, "#"); /* the fragment is not sent */
 	if (n > 0 && path[0] != '/')
-		strbuf_puts(&b, "/");
+		probe_buf_puts(&b, "/");
 	append_escaped(&b, path, n);
 	if (b.oom || b.truncated) {
-		strbuf_done(&b);
+		probe_buf_done(&b);
 		return b.oom ? -ENOMEM : -E2BIG;
 	}
-	*ret = strbuf_steal(&b);
+	*ret = probe_buf_steal(&b);
 	return *ret ? 0 : -ENOMEM;
 }
 
@@ -55,12 +55,12 @@ static bool is_token_char(char c) {
 	       (c && strchr("!#$%&'*+-.^_`|~", c));
 }
 
-void http_canonical_key(Strbuf *b, const char *name) {
+void probe_http_canonical_key(ProbeBuf *b, const char *name) {
 	bool upper = true;
 
 	for (const char *p = name; *p; p++)
 		if (!is_token_char(*p)) {
-			strbuf_puts(b, name);
+			probe_buf_puts(b, name);
 			return;
 		}
 	for (const char *p = name; *p; p++) {
@@ -69,7 +69,7 @@ void http_canonical_key(Strbuf *b, const char *name) {
 			c = (char)(c - 'a' + 'A');
 		else if (!upper && c >= 'A' && c <= 'Z')
 			c = (char)(c - 'A' + 'a');
-		strbuf_append(b, &c, 1);
+		probe_buf_append(b, &c, 1);
 		upper = c == '-';
 	}
 }
@@ -84,13 +84,13 @@ static const char *first_value(const ProbeHeader *h, size_t n, const char *name,
 	return NULL;
 }
 
-const char *http_host_override(const ProbeHeader *h, size_t n) {
+const char *probe_http_host_override(const ProbeHeader *h, size_t n) {
 	bool present;
 	const char *v = first_value(h, n, "Host", &present);
 	return isempty(v) ? NULL : v;
 }
 
-static int push_line(char ***v, size_t *n, Strbuf *b) {
+static int push_line(char ***v, size_t *n, ProbeBuf *b) {
 	char **nv;
 
 	if (b->oom)
@@ -99,7 +99,7 @@ static int push_line(char ***v, size_t *n, Strbuf *b) {
 	if (!nv)
 		return -ENOMEM;
 	*v = nv;
-	nv[*n] = strbuf_steal(b);
+	nv[*n] = probe_buf_steal(b);
 	if (!nv[*n])
 		return -ENOMEM;
 	nv[++*n] = NULL;
@@ -107,20 +107,20 @@ static int push_line(char ***v, size_t *n, Strbuf *b) {
 }
 
 static int push_header(char ***v, size_t *n, const char *name, const char *value) {
-	Strbuf b;
-	strbuf_init(&b, PROBE_HEADER_BYTES_MAX + 8);
-	http_canonical_key(&b, name);
+	ProbeBuf b;
+	probe_buf_init(&b, PROBE_HEADER_BYTES_MAX + 8);
+	probe_http_canonical_key(&b, name);
 	if (isempty(value))
-		strbuf_puts(&b, ";"); /* curl: "Name;" sends "Name:" with no value */
+		probe_buf_puts(&b, ";"); /* curl: "Name;" sends "Name:" with no value */
 	else
-		strbuf_printf(&b, ": %s", value);
+		probe_buf_printf(&b, ": %s", value);
 	return push_line(v, n, &b);
 }
 
 static int push_raw(char ***v, size_t *n, const char *line) {
-	Strbuf b;
-	strbuf_init(&b, PROBE_HEADER_BYTES_MAX + 8);
-	strbuf_puts(&b, line);
+	ProbeBuf b;
+	probe_buf_init(&b, PROBE_HEADER_BYTES_MAX + 8);
+	probe_buf_puts(&b, line);
 	return push_line(v, n, &b);
 }
 
@@ -161,13 +161,13 @@ static int push_user_headers(const ProbeHeader *h, size_t n, char ***v, size_t *
 	return 0;
 }
 
-int http_header_lines(const ProbeHeader *h, size_t n, const char *user_agent, bool with_host,
-                      char ***ret) {
+int probe_http_header_lines(const ProbeHeader *h, size_t n, const char *user_agent, bool with_host,
+                            char ***ret) {
 	_cleanup_strv_free_ char **v = calloc(1, sizeof(char *));
 	size_t k = 0;
 	bool ua_given, conn_given;
 	const char *ua = first_value(h, n, "User-Agent", &ua_given);
-	const char *host = http_host_override(h, n);
+	const char *host = probe_http_host_override(h, n);
 	int r;
 
 	if (!v)
@@ -198,7 +198,7 @@ int http_header_lines(const ProbeHeader *h, size_t n, const char *user_agent, bo
 	return 0;
 }
 
-ProbeOutcome http_classify(int status, ProbePurpose purpose) {
+ProbeOutcome probe_http_classify(int status, ProbePurpose purpose) {
 	if (purpose == PROBE_PURPOSE_LIFECYCLE)
 		return PROBE_OUTCOME_SUCCESS;
 	if (status >= 200 && status < 300)
@@ -208,9 +208,9 @@ ProbeOutcome http_classify(int status, ProbePurpose purpose) {
 	return PROBE_OUTCOME_FAILURE;
 }
 
-HttpRedirect http_redirect_decide(int status, bool has_location, const char *first_host,
-                                  const char *target_host, unsigned followed,
-                                  ProbePurpose purpose) {
+HttpRedirect probe_http_redirect_decide(int status, bool has_location, const char *first_host,
+                                        const char *target_host, unsigned followed,
+                                        ProbePurpose purpose) {
 	switch (status) {
 	case 301:
 	case 302:
@@ -232,48 +232,49 @@ HttpRedirect http_redirect_decide(int status, bool has_location, const char *fir
 	return HTTP_REDIRECT_FOLLOW;
 }
 
-static void format_conn(Strbuf *b, const HttpErrorInfo *e, const char *op) {
+static void format_conn(ProbeBuf *b, const HttpErrorInfo *e, const char *op) {
 	/* "read tcp 127.0.0.1:40000->127.0.0.1:8080: read: connection reset by peer" */
-	strbuf_printf(b, "%s tcp ", op);
+	probe_buf_printf(b, "%s tcp ", op);
 	if (!isempty(e->local_ip)) {
-		go_join_host_port(b, e->local_ip, (unsigned)e->local_port);
-		strbuf_puts(b, "->");
+		probe_go_join_host_port(b, e->local_ip, (unsigned)e->local_port);
+		probe_buf_puts(b, "->");
 	}
 	if (!isempty(e->remote_ip))
-		go_join_host_port(b, e->remote_ip, (unsigned)e->remote_port);
+		probe_go_join_host_port(b, e->remote_ip, (unsigned)e->remote_port);
 	else
-		go_join_host_port(b, e->host, e->port);
-	strbuf_printf(b, ": %s: ", op);
-	go_errno(b, e->os_errno);
+		probe_go_join_host_port(b, e->host, e->port);
+	probe_buf_printf(b, ": %s: ", op);
+	probe_go_errno(b, e->os_errno);
 }
 
-static void format_cause(Strbuf *b, const HttpErrorInfo *e) {
+static void format_cause(ProbeBuf *b, const HttpErrorInfo *e) {
 	const char *msg = !isempty(e->curl_message) ? e->curl_message
 	                                            : curl_easy_strerror((CURLcode)e->curl_code);
 
 	switch (e->curl_code) {
 	case CURLE_COULDNT_CONNECT:
-		strbuf_puts(b, "dial tcp ");
+		probe_buf_puts(b, "dial tcp ");
 		if (!isempty(e->remote_ip))
-			go_join_host_port(b, e->remote_ip, (unsigned)e->remote_port);
+			probe_go_join_host_port(b, e->remote_ip, (unsigned)e->remote_port);
 		else
-			go_join_host_port(b, e->host, e->port);
-		strbuf_puts(b, ": connect: ");
-		go_errno(b, e->os_errno ? e->os_errno : ECONNREFUSED);
+			probe_go_join_host_port(b, e->host, e->port);
+		probe_buf_puts(b, ": connect: ");
+		probe_go_errno(b, e->os_errno ? e->os_errno : ECONNREFUSED);
 		return;
 	case CURLE_OPERATION_TIMEDOUT:
-		strbuf_puts(b, "context deadline exceeded (Client.Timeout exceeded while awaiting "
+		probe_buf_puts(b,
+		               "context deadline exceeded (Client.Timeout exceeded while awaiting "
 		               "headers)");
 		return;
 	case CURLE_COULDNT_RESOLVE_HOST:
-		strbuf_printf(b, "dial tcp: lookup %s: no such host", strempty(e->host));
+		probe_buf_printf(b, "dial tcp: lookup %s: no such host", strempty(e->host));
 		return;
 	case CURLE_GOT_NOTHING:
-		strbuf_puts(b, "EOF");
+		probe_buf_puts(b, "EOF");
 		return;
 	case CURLE_RECV_ERROR:
 		if (e->os_errno == 0) {
-			strbuf_puts(b, "EOF");
+			probe_buf_puts(b, "EOF");
 			return;
 		}
 		format_conn(b, e, "read");
@@ -283,39 +284,39 @@ static void format_cause(Strbuf *b, const HttpErrorInfo *e) {
 		return;
 	case CURLE_SSL_CONNECT_ERROR:
 		if (strstr(msg, "wrong version number")) {
-			strbuf_puts(b, "http: server gave HTTP response to HTTPS client");
+			probe_buf_puts(b, "http: server gave HTTP response to HTTPS client");
 			return;
 		}
 		break;
 	case CURLE_UNSUPPORTED_PROTOCOL: {
 		/* a redirect to ftp:// and the like */
 		const char *u = strempty(e->url), *colon = strchr(u, ':');
-		strbuf_puts(b, "unsupported protocol scheme ");
-		go_quote(b, u, colon ? (size_t)(colon - u) : 0);
+		probe_buf_puts(b, "unsupported protocol scheme ");
+		probe_go_quote(b, u, colon ? (size_t)(colon - u) : 0);
 		return;
 	}
 	case CURLE_WEIRD_SERVER_REPLY:
-		strbuf_printf(b, "net/http: HTTP/1.x transport connection broken: %s", msg);
+		probe_buf_printf(b, "net/http: HTTP/1.x transport connection broken: %s", msg);
 		return;
 	default:
 		break;
 	}
-	strbuf_puts(b, msg);
+	probe_buf_puts(b, msg);
 }
 
-void http_format_error(Strbuf *b, const HttpErrorInfo *e) {
-	strbuf_puts(b, "Get ");
-	go_quote_str(b, e->url);
-	strbuf_puts(b, ": ");
+void probe_http_format_error(ProbeBuf *b, const HttpErrorInfo *e) {
+	probe_buf_puts(b, "Get ");
+	probe_go_quote_str(b, e->url);
+	probe_buf_puts(b, ": ");
 	format_cause(b, e);
 }
 
-void http_format_too_many(Strbuf *b, const char *url) {
-	strbuf_puts(b, "Get ");
-	go_quote_str(b, url);
-	strbuf_puts(b, ": stopped after 10 redirects");
+void probe_http_format_too_many(ProbeBuf *b, const char *url) {
+	probe_buf_puts(b, "Get ");
+	probe_go_quote_str(b, url);
+	probe_buf_puts(b, ": stopped after 10 redirects");
 }
 
-void http_format_status_failure(Strbuf *b, int status) {
-	strbuf_printf(b, "HTTP probe failed with statuscode: %d", status);
+void probe_http_format_status_failure(ProbeBuf *b, int status) {
+	probe_buf_printf(b, "HTTP probe failed with statuscode: %d", status);
 }

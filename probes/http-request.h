@@ -15,14 +15,14 @@
 /* formatURL: "<scheme>://<host:port><path>", a '/' put before a path without one (an empty path
  * stays empty, as url.URL.String does), the fragment dropped, bytes a URL may not carry
  * percent-encoded (control bytes, space, non-ASCII, "<>\^`{|}). */
-int http_format_url(ProbeScheme scheme, const char *host, unsigned port, const char *path,
-                    char **ret);
+int probe_http_format_url(ProbeScheme scheme, const char *host, unsigned port, const char *path,
+                          char **ret);
 
 /* textproto.CanonicalMIMEHeaderKey: "x-foo" -> "X-Foo" (unchanged if not a token). */
-void http_canonical_key(Strbuf *b, const char *name);
+void probe_http_canonical_key(ProbeBuf *b, const char *name);
 
 /* The first non-empty Host header value, which replaces the request's Host; NULL if none. */
-const char *http_host_override(const ProbeHeader *h, size_t n);
+const char *probe_http_host_override(const ProbeHeader *h, size_t n);
 
 /* The request's header lines in curl's syntax ("Name: value", "Name;" for an empty value,
  * "Name:" to suppress one of curl's own), following newProbeRequest and net/http:
@@ -32,12 +32,12 @@ const char *http_host_override(const ProbeHeader *h, size_t n);
  *   - Connection: close (DisableKeepAlives) unless given;
  *   - Content-Length, Transfer-Encoding, Trailer are never sent (net/http excludes them).
  * *ret is a NULL-terminated vector for strv_free(). */
-int http_header_lines(const ProbeHeader *h, size_t n, const char *user_agent, bool with_host,
-                      char ***ret);
+int probe_http_header_lines(const ProbeHeader *h, size_t n, const char *user_agent, bool with_host,
+                            char ***ret);
 
 /* 200..399 Success (3xx: Warning, "Probe terminated redirects"), else Failure; a lifecycle
  * hook succeeds on any response. */
-ProbeOutcome http_classify(int status, ProbePurpose purpose);
+ProbeOutcome probe_http_classify(int status, ProbePurpose purpose);
 
 typedef enum HttpRedirect {
 	HTTP_REDIRECT_NONE,       /* not a redirect: this response is the answer */
@@ -49,8 +49,9 @@ typedef enum HttpRedirect {
 /* net/http redirectBehavior + the probe's redirectChecker: 301/302/303/307/308 with a Location
  * are followed; a probe only to the same hostname (port aside) as the first request; the 11th
  * redirect is an error. followed = redirects already followed. */
-HttpRedirect http_redirect_decide(int status, bool has_location, const char *first_host,
-                                  const char *target_host, unsigned followed, ProbePurpose purpose);
+HttpRedirect probe_http_redirect_decide(int status, bool has_location, const char *first_host,
+                                        const char *target_host, unsigned followed,
+                                        ProbePurpose purpose);
 
 /* A transport error, before response headers arrived. */
 typedef struct HttpErrorInfo {
@@ -69,8 +70,8 @@ typedef struct HttpErrorInfo {
 /* `Get "<url>": <what net/http would say>`: "dial tcp 10.0.0.2:80: connect: connection
  * refused", "context deadline exceeded (Client.Timeout exceeded while awaiting headers)", "EOF",
  * "read tcp L->R: read: connection reset by peer", "dial tcp: lookup h: no such host", ... */
-void http_format_error(Strbuf *b, const HttpErrorInfo *e);
+void probe_http_format_error(ProbeBuf *b, const HttpErrorInfo *e);
 /* `Get "<url>": stopped after 10 redirects` */
-void http_format_too_many(Strbuf *b, const char *url);
+void probe_http_format_too_many(ProbeBuf *b, const char *url);
 /* "HTTP probe failed with statuscode: N" */
-void http_format_status_failure(Strbuf *b, int status);
+void probe_http_format_status_failure(ProbeBuf *b, int status);

@@ -38,7 +38,8 @@ struct ProbeRun {
 	bool one_shot; /* probe_run_start(): on the manager's list, counted apart */
 	ProbePurpose purpose;
 	char *container_id;
-	char *host; /* spec host, else the pod IP */
+	char *host;   /* spec host, else the pod IP */
+	int netns_fd; /* our dup of the namespace to connect from, or -EBADF */
 	uint64_t timeout_usec;
 	const ProbeHandlerOps *ops;
 	void *handler_data;
@@ -75,7 +76,8 @@ struct ProbeManager {
 	sd_event *event;
 	ProbeManagerConfig config;
 	unsigned max_in_flight;
-	CurlLoop *curl; /* created on first use */
+	CurlLoop *curl;    /* created on first use */
+	int self_netns_fd; /* the loop thread's own network namespace, to come back to */
 	bool curl_global;
 	ProbeMetrics metrics;
 	unsigned worker_slots; /* runs of workers in flight */
@@ -86,6 +88,9 @@ struct ProbeManager {
 };
 
 int probe_manager_get_curl(ProbeManager *m, CurlLoop **ret);
+/* socket(2) with SOCK_CLOEXEC, created in run's network namespace when it has one (setns
+ * there and back on the loop thread: only this thread switches, and only for the call). */
+int probe_socket(ProbeRun *run, int family, int type, int protocol);
 uint64_t probe_manager_now_realtime(ProbeManager *m);
 uint64_t probe_manager_random(ProbeManager *m);
 /* Slots for worker runs: acquire returns false when full (then the worker queues itself). */

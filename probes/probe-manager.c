@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The manager: the loop, the curl multi handle, the bound on runs in flight, the counters. */
+#include <fcntl.h>
+#include <sched.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <sys/random.h>
 #include <time.h>
 
@@ -17,6 +20,7 @@ int probe_manager_new(sd_event *event, const ProbeManagerConfig *config, ProbeMa
 	if (!m)
 		return -ENOMEM;
 	m->event = sd_event_ref(event);
+	m->self_netns_fd = -EBADF;
 	if (config)
 		m->config = *config;
 	m->max_in_flight =
@@ -50,7 +54,8 @@ ProbeManager *probe_manager_free(ProbeManager *m) {
 		probe_worker_detach(LIST_FIRST(&m->workers));
 	while (!LIST_EMPTY(&m->runs))
 		probe_run_free(LIST_FIRST(&m->runs));
-	curl_loop_free(m->curl);
+	probe_curl_loop_free(m->curl);
+	safe_close(m->self_netns_fd);
 	if (m->curl_global)
 		curl_global_cleanup();
 	sd_event_unref(m->event);
@@ -64,12 +69,41 @@ const ProbeMetrics *probe_manager_get_metrics(const ProbeManager *m) {
 
 int probe_manager_get_curl(ProbeManager *m, CurlLoop **ret) {
 	if (!m->curl) {
-		int r = curl_loop_new(m->event, &m->curl);
+		int r = probe_curl_loop_new(m->event, &m->curl);
 		if (r < 0)
 			return r;
 	}
 	*ret = m->curl;
 	return 0;
+}
+
+int probe_socket(ProbeRun *run, int family, int type, int protocol) {
+	ProbeManager *m = run->manager;
+	int fd, r = 0;
+
+	if (run->netns_fd < 0) {
+		fd = socket(family, type | SOCK_CLOEXEC, protocol);
+		return fd < 0 ? negative_errno() : fd;
+	}
+	if (m->self_netns_fd < 0) {
+		m->self_netns_fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+		if (m->self_netns_fd < 0)
+			return negative_errno();
+	}
+	if (setns(run->netns_fd, CLONE_NEWNET) < 0)
+		return negative_errno();
+	/* a socket stays in the namespace it was made in */
+	fd = socket(family, type | SOCK_CLOEXEC, protocol);
+	if (fd < 0)
+		r = negative_errno();
+	if (setns(m->self_netns_fd, CLONE_NEWNET) < 0 &&
+	    setns(m->self_netns_fd, CLONE_NEWNET) < 0) {
+		/* Stuck in the pod's namespace: nothing sane is left to do from here but refuse
+		 * all further namespace switches and say so. */
+		safe_close(fd);
+		return -ENOTRECOVERABLE;
+	}
+	return fd < 0 ? r : fd;
 }
 
 uint64_t probe_manager_now_realtime(ProbeManager *m) {

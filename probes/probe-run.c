@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* One run of a handler: start it through its ops, collect its end, deliver it from the loop. */
+#include <fcntl.h>
 #include <string.h>
 
 #include "go-format.h"
@@ -30,6 +31,7 @@ void probe_run_free(ProbeRun *run) {
 	if (run->manager && run->manager->metrics.in_flight > 0)
 		run->manager->metrics.in_flight--;
 	sd_event_source_disable_unref(run->deliver);
+	safe_close(run->netns_fd);
 	if (run->owns_spec)
 		probe_spec_done(&run->own_spec);
 	free(run->container_id);
@@ -104,6 +106,11 @@ static int run_init(ProbeRun *run, const ProbeRunParams *params) {
 	                            : (uint64_t)MAX(run->spec->timeout_seconds, 1) * 1000000U;
 	if (params->container_id && !(run->container_id = strdup(params->container_id)))
 		return -ENOMEM;
+	if (params->netns_fd > 0) {
+		run->netns_fd = fcntl(params->netns_fd, F_DUPFD_CLOEXEC, 3);
+		if (run->netns_fd < 0)
+			return negative_errno();
+	}
 	r = sd_event_add_defer(run->manager->event, &run->deliver, on_deliver, run);
 	if (r < 0)
 		return r;
@@ -125,6 +132,7 @@ int probe_run_new(ProbeManager *m, const ProbeSpec *spec, bool copy, const Probe
 	if (!run)
 		return -ENOMEM;
 	run->manager = m;
+	run->netns_fd = -EBADF;
 	run->done = done;
 	run->userdata = userdata;
 	m->metrics.in_flight++;
@@ -159,12 +167,13 @@ int probe_run_new(ProbeManager *m, const ProbeSpec *spec, bool copy, const Probe
 	run->ops = handlers[spec->kind];
 	r = run->ops->start(run);
 	if (r < 0 && !run->finished) {
-		Strbuf b;
-		strbuf_init(&b, 512);
-		strbuf_printf(&b, "%s probe could not start: ", probe_kind_to_string(spec->kind));
-		go_errno(&b, r);
-		probe_run_finish(run, PROBE_OUTCOME_ERROR, strbuf_str(&b));
-		strbuf_done(&b);
+		ProbeBuf b;
+		probe_buf_init(&b, 512);
+		probe_buf_printf(&b,
+		                 "%s probe could not start: ", probe_kind_to_string(spec->kind));
+		probe_go_errno(&b, r);
+		probe_run_finish(run, PROBE_OUTCOME_ERROR, probe_buf_str(&b));
+		probe_buf_done(&b);
 	}
 	*ret = run;
 	return 0;

@@ -5,6 +5,7 @@
  * (probe-sm.c) deciding, a handler run (retried on error up to maxProbeRetries), events, counters,
  * and results published on change.
  */
+#include <fcntl.h>
 #include <time.h>
 
 #include "go-format.h"
@@ -40,6 +41,7 @@ struct ProbeWorker {
 	bool tick_pending; /* a tick came while busy: run it next (a Go ticker buffers one) */
 	unsigned tries;
 	char *pod_ip;
+	int netns_fd;
 
 	LIST_ENTRY(ProbeWorker) link;
 	TAILQ_ENTRY(ProbeWorker) queue_link;
@@ -59,6 +61,7 @@ static void worker_unref(ProbeWorker *w) {
 	probe_spec_done(&w->spec);
 	free(w->name);
 	free(w->pod_ip);
+	safe_close(w->netns_fd);
 	free(w);
 }
 
@@ -115,24 +118,24 @@ static void worker_publish(ProbeWorker *w, const ProbeSMStep *step, const char *
 
 static void worker_event(ProbeWorker *w, ProbeEventKind kind, const char *fmt_what,
                          const char *text) {
-	Strbuf b;
+	ProbeBuf b;
 
 	if (kind == PROBE_EVENT_WARNING && w->manager)
 		w->manager->metrics.warnings++;
 	if (!w->ops.on_event)
 		return;
-	strbuf_init(&b, PROBE_OUTPUT_MAX + 128);
-	strbuf_printf(&b, "%s probe %s: %s", probe_type_to_display(w->type), fmt_what,
-	              strempty(text));
+	probe_buf_init(&b, PROBE_OUTPUT_MAX + 128);
+	probe_buf_printf(&b, "%s probe %s: %s", probe_type_to_display(w->type), fmt_what,
+	                 strempty(text));
 	ProbeEvent e = {
 		.type = w->type,
 		.container_id = w->sm.container_id,
 		.kind = kind,
 		.reason = kind == PROBE_EVENT_WARNING ? "ProbeWarning" : "Unhealthy",
-		.message = strbuf_str(&b),
+		.message = probe_buf_str(&b),
 	};
 	w->ops.on_event(w->userdata, &e);
-	strbuf_done(&b);
+	probe_buf_done(&b);
 }
 
 static void worker_exit(ProbeWorker *w) {
@@ -203,19 +206,20 @@ static void worker_start_run(ProbeWorker *w) {
 		.purpose = PROBE_PURPOSE_PROBE,
 		.container_id = w->sm.container_id,
 		.pod_ip = w->pod_ip,
+		.netns_fd = w->netns_fd,
 	};
-	Strbuf b;
+	ProbeBuf b;
 	int r;
 
 	r = probe_run_new(w->manager, &w->spec, false, &p, on_run_done, w, &w->run);
 	if (r >= 0)
 		return;
 	w->run = NULL;
-	strbuf_init(&b, 256);
-	strbuf_puts(&b, "probe could not start: ");
-	go_errno(&b, r);
-	worker_finish_tick(w, PROBE_OUTCOME_ERROR, strbuf_str(&b));
-	strbuf_done(&b);
+	probe_buf_init(&b, 256);
+	probe_buf_puts(&b, "probe could not start: ");
+	probe_go_errno(&b, r);
+	worker_finish_tick(w, PROBE_OUTCOME_ERROR, probe_buf_str(&b));
+	probe_buf_done(&b);
 }
 
 void probe_worker_slot_granted(ProbeWorker *w) {
@@ -239,6 +243,9 @@ static void worker_do_tick(ProbeWorker *w) {
 	if (step.action == PROBE_SM_RUN) {
 		free(w->pod_ip);
 		w->pod_ip = st.pod_ip ? strdup(st.pod_ip) : NULL;
+		w->netns_fd = safe_close(w->netns_fd);
+		if (st.netns_fd > 0)
+			w->netns_fd = fcntl(st.netns_fd, F_DUPFD_CLOEXEC, 3);
 	}
 	worker_publish(w, &step, NULL);
 	if (!worker_alive(w))
@@ -312,6 +319,7 @@ int probe_worker_new(ProbeManager *m, ProbeType type, const ProbeSpec *spec,
 	if (!w)
 		return -ENOMEM;
 	w->n_ref = 1;
+	w->netns_fd = -EBADF;
 	w->type = type;
 	w->ops = *ops;
 	w->userdata = userdata;

@@ -249,6 +249,9 @@ typedef struct ProbeContainerState {
 	bool terminated;          /* not running and terminated (vs waiting) */
 	bool restartable;   /* if terminated, will it be restarted (policy != Never, sidecar) */
 	const char *pod_ip; /* host for httpGet/tcpSocket without host, and for grpc */
+	/* > 0: connect from this network namespace (the pod's, when its IP is not reachable
+	 * from the agent's); 0 or < 0: from the agent's own. Borrowed during the call only. */
+	int netns_fd;
 } ProbeContainerState;
 
 typedef struct ProbeUpdate {
@@ -325,6 +328,7 @@ typedef struct ProbeRunParams {
 	ProbePurpose purpose;
 	const char *container_id; /* for exec */
 	const char *pod_ip;       /* host when the spec has none */
+	int netns_fd;             /* as in ProbeContainerState; borrowed during the call only */
 	/* 0 = spec->timeout_seconds. A hook has no timeoutSeconds: give the grace period left
 	 * (preStop), or PROBE_TIMEOUT_NONE (postStart runs until it ends, as in the kubelet). */
 	uint64_t timeout_usec;

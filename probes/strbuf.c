@@ -3,23 +3,23 @@
 
 #include "strbuf.h"
 
-void strbuf_init(Strbuf *b, size_t max) {
-	*b = (Strbuf){ .max = max };
+void probe_buf_init(ProbeBuf *b, size_t max) {
+	*b = (ProbeBuf){ .max = max };
 }
 
-void strbuf_done(Strbuf *b) {
+void probe_buf_done(ProbeBuf *b) {
 	free(b->s);
-	strbuf_init(b, b->max);
+	probe_buf_init(b, b->max);
 }
 
-void strbuf_reset(Strbuf *b) {
+void probe_buf_reset(ProbeBuf *b) {
 	b->len = 0;
 	b->truncated = false;
 	if (b->s)
 		b->s[0] = 0;
 }
 
-static bool strbuf_reserve(Strbuf *b, size_t want) {
+static bool probe_buf_reserve(ProbeBuf *b, size_t want) {
 	if (want + 1 <= b->alloc)
 		return true;
 	size_t n = MAX(b->alloc * 2, (size_t)64);
@@ -37,24 +37,24 @@ static bool strbuf_reserve(Strbuf *b, size_t want) {
 	return true;
 }
 
-void strbuf_append(Strbuf *b, const void *data, size_t n) {
+void probe_buf_append(ProbeBuf *b, const void *data, size_t n) {
 	if (n > b->max - b->len) {
 		n = b->max - b->len;
 		b->truncated = true;
 	}
-	if (n == 0 || !strbuf_reserve(b, b->len + n))
+	if (n == 0 || !probe_buf_reserve(b, b->len + n))
 		return;
 	memcpy(b->s + b->len, data, n);
 	b->len += n;
 	b->s[b->len] = 0;
 }
 
-void strbuf_puts(Strbuf *b, const char *s) {
+void probe_buf_puts(ProbeBuf *b, const char *s) {
 	if (s)
-		strbuf_append(b, s, strlen(s));
+		probe_buf_append(b, s, strlen(s));
 }
 
-void strbuf_printf(Strbuf *b, const char *fmt, ...) {
+void probe_buf_printf(ProbeBuf *b, const char *fmt, ...) {
 	char small[256];
 	va_list ap;
 	int k;
@@ -65,7 +65,7 @@ void strbuf_printf(Strbuf *b, const char *fmt, ...) {
 	if (k < 0)
 		return;
 	if ((size_t)k < sizeof(small)) {
-		strbuf_append(b, small, (size_t)k);
+		probe_buf_append(b, small, (size_t)k);
 		return;
 	}
 	_cleanup_free_ char *big = malloc((size_t)k + 1);
@@ -76,15 +76,15 @@ void strbuf_printf(Strbuf *b, const char *fmt, ...) {
 	va_start(ap, fmt);
 	vsnprintf(big, (size_t)k + 1, fmt, ap);
 	va_end(ap);
-	strbuf_append(b, big, (size_t)k);
+	probe_buf_append(b, big, (size_t)k);
 }
 
-const char *strbuf_str(const Strbuf *b) {
+const char *probe_buf_str(const ProbeBuf *b) {
 	return b->s ? b->s : "";
 }
 
-char *strbuf_steal(Strbuf *b) {
+char *probe_buf_steal(ProbeBuf *b) {
 	char *s = b->s ? b->s : strdup("");
-	*b = (Strbuf){ .max = b->max };
+	*b = (ProbeBuf){ .max = b->max };
 	return s;
 }

@@ -8,22 +8,22 @@
 
 #include "macro.h"
 
-typedef struct Strbuf {
+typedef struct ProbeBuf {
 	char *s;
 	size_t len;
 	size_t alloc;
 	size_t max; /* content bytes kept at most */
 	bool truncated;
 	bool oom;
-} Strbuf;
+} ProbeBuf;
 
-void strbuf_init(Strbuf *b, size_t max);
-void strbuf_done(Strbuf *b);
-void strbuf_reset(Strbuf *b);
-void strbuf_append(Strbuf *b, const void *data, size_t n);
-void strbuf_puts(Strbuf *b, const char *s);
-void strbuf_printf(Strbuf *b, const char *fmt, ...) _printf_(2, 3);
+void probe_buf_init(ProbeBuf *b, size_t max);
+void probe_buf_done(ProbeBuf *b);
+void probe_buf_reset(ProbeBuf *b);
+void probe_buf_append(ProbeBuf *b, const void *data, size_t n);
+void probe_buf_puts(ProbeBuf *b, const char *s);
+void probe_buf_printf(ProbeBuf *b, const char *fmt, ...) _printf_(2, 3);
 /* The content ("" when empty); valid until the next change. */
-const char *strbuf_str(const Strbuf *b);
+const char *probe_buf_str(const ProbeBuf *b);
 /* Hand the string over (a fresh "" if empty); NULL on allocation failure. */
-char *strbuf_steal(Strbuf *b);
+char *probe_buf_steal(ProbeBuf *b);

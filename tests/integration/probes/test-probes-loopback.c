@@ -9,6 +9,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <spawn.h>
@@ -17,6 +20,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -789,6 +795,119 @@ static void test_worker_exec_events_and_queue(void **state) {
 	probe_manager_free(m1);
 }
 
+/* ---- a pod network namespace: a server only reachable from inside it ---- */
+
+static int on_ns_conn(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+	static const char resp[] =
+	        "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nns";
+	char buf[4096];
+	ssize_t k = read(fd, buf, sizeof(buf));
+
+	if (k < 0 && errno == EAGAIN)
+		return 0;
+	if (k > 0 && memmem(buf, (size_t)k, "\r\n\r\n", 4)) {
+		assert_int_equal(write(fd, resp, sizeof(resp) - 1), (ssize_t)sizeof(resp) - 1);
+		shutdown(fd, SHUT_WR);
+		return 0;
+	}
+	if (k <= 0)
+		sd_event_source_disable_unref(s); /* owns fd: closes it */
+	return 0;
+}
+
+static int on_ns_accept(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+	sd_event_source *c = NULL;
+	int cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+	if (cfd < 0)
+		return 0;
+	assert_int_equal(sd_event_add_io(event, &c, cfd, EPOLLIN, on_ns_conn, NULL), 0);
+	sd_event_source_set_io_fd_own(c, true);
+	sd_event_source_set_floating(c, true);
+	sd_event_source_unref(c);
+	return 0;
+}
+
+/* Enter a new network namespace, bring its loopback up, listen there, come back. */
+static int make_netns(int *ret_ns, unsigned *ret_port) {
+	_cleanup_close_ int self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t alen = sizeof(a);
+	struct ifreq ifr = { 0 };
+	int l, u;
+
+	if (self < 0 || unshare(CLONE_NEWNET) < 0)
+		return -errno;
+	*ret_ns = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	u = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	strcpy(ifr.ifr_name, "lo");
+	assert_int_equal(ioctl(u, SIOCGIFFLAGS, &ifr), 0);
+	ifr.ifr_flags |= IFF_UP;
+	assert_int_equal(ioctl(u, SIOCSIFFLAGS, &ifr), 0);
+	close(u);
+	l = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	assert_int_equal(bind(l, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(listen(l, 16), 0);
+	assert_int_equal(getsockname(l, (struct sockaddr *)&a, &alen), 0);
+	*ret_port = ntohs(a.sin_port);
+	assert_int_equal(setns(self, CLONE_NEWNET), 0);
+	return l;
+}
+
+static void test_netns(void **state) {
+	sd_event_source *src = NULL;
+	unsigned port = 0;
+	int ns = -1, l = make_netns(&ns, &port);
+
+	if (l < 0) {
+		fprintf(stderr, "no network namespace (%s): skipped\n", strerror(-l));
+		skip();
+	}
+	assert_int_equal(sd_event_add_io(event, &src, l, EPOLLIN, on_ns_accept, NULL), 0);
+	sd_event_source_set_io_fd_own(src, true);
+
+	/* one-shot runs from inside the namespace: TCP by IP, TCP by name, HTTP */
+	ProbeSpec s;
+	probe_spec_init(&s, PROBE_KIND_TCP_SOCKET);
+	s.port = (uint16_t)port;
+	ProbeRunParams p = { .pod_ip = "127.0.0.1", .netns_fd = ns };
+	Once o = { 0 };
+	assert_int_equal(probe_run_start(manager, &s, &p, once_done, &o, NULL), 0);
+	run_until(&o.done, 3000000);
+	assert_int_equal(o.outcome, PROBE_OUTCOME_SUCCESS);
+	once_free(&o);
+	s.host = "localhost";
+	o = (Once){ 0 };
+	assert_int_equal(probe_run_start(manager, &s, &p, once_done, &o, NULL), 0);
+	run_until(&o.done, 3000000);
+	assert_int_equal(o.outcome, PROBE_OUTCOME_SUCCESS);
+	once_free(&o);
+	s = http_spec("/", port);
+	o = (Once){ 0 };
+	assert_int_equal(probe_run_start(manager, &s, &p, once_done, &o, NULL), 0);
+	run_until(&o.done, 3000000);
+	assert_int_equal(o.outcome, PROBE_OUTCOME_SUCCESS);
+	assert_string_equal(o.output, "ns");
+	once_free(&o);
+
+	/* a worker whose state names the namespace */
+	Target t;
+	target_init(&t);
+	t.st.netns_fd = ns;
+	s.period_seconds = 1;
+	assert_int_equal(probe_worker_new(manager, PROBE_READINESS, &s, &ops, &t, "ns", &t.w), 0);
+	probe_worker_start(t.w);
+	assert_true(wait_results(&t, 2, 3000000));
+	assert_int_equal(t.results[1], PROBE_RESULT_SUCCESS);
+	target_done(&t);
+
+	/* and we are back in our own namespace: the listener is not reachable from here */
+	s = http_spec("/ok", srv.http);
+	expect(&s, PROBE_OUTCOME_SUCCESS, "ok");
+	sd_event_source_disable_unref(src);
+	close(ns);
+}
+
 int main(void) {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_http_status),
@@ -808,6 +927,7 @@ int main(void) {
 		cmocka_unit_test(test_worker_initial_delay),
 		cmocka_unit_test(test_worker_pause_and_free_in_callback),
 		cmocka_unit_test(test_worker_exec_events_and_queue),
+		cmocka_unit_test(test_netns),
 	};
 	sigset_t ss;
 	/* as in the agent: SIGCHLD blocked (sd-event child sources need it where pidfds are

@@ -13,11 +13,11 @@
 #include "go-format.h"
 
 static void check_quote(const char *in, size_t n, const char *want) {
-	Strbuf b;
-	strbuf_init(&b, 1000);
-	go_quote(&b, in, n);
-	assert_string_equal(strbuf_str(&b), want);
-	strbuf_done(&b);
+	ProbeBuf b;
+	probe_buf_init(&b, 1000);
+	probe_go_quote(&b, in, n);
+	assert_string_equal(probe_buf_str(&b), want);
+	probe_buf_done(&b);
 }
 
 static void test_quote(void **state) {
@@ -34,11 +34,11 @@ static void test_quote(void **state) {
 }
 
 static void check_duration(uint64_t usec, const char *want) {
-	Strbuf b;
-	strbuf_init(&b, 100);
-	go_duration(&b, usec);
-	assert_string_equal(strbuf_str(&b), want);
-	strbuf_done(&b);
+	ProbeBuf b;
+	probe_buf_init(&b, 100);
+	probe_go_duration(&b, usec);
+	assert_string_equal(probe_buf_str(&b), want);
+	probe_buf_done(&b);
 }
 
 static void test_duration(void **state) {
@@ -57,50 +57,50 @@ static void test_duration(void **state) {
 }
 
 static void test_net(void **state) {
-	Strbuf b;
+	ProbeBuf b;
 	(void)state;
-	strbuf_init(&b, 100);
-	go_join_host_port(&b, "127.0.0.1", 81);
-	strbuf_puts(&b, " ");
-	go_join_host_port(&b, "::1", 81);
-	strbuf_puts(&b, " ");
-	go_errno(&b, ECONNREFUSED);
-	strbuf_puts(&b, " ");
-	go_errno(&b, -ENETUNREACH);
-	assert_string_equal(strbuf_str(&b),
+	probe_buf_init(&b, 100);
+	probe_go_join_host_port(&b, "127.0.0.1", 81);
+	probe_buf_puts(&b, " ");
+	probe_go_join_host_port(&b, "::1", 81);
+	probe_buf_puts(&b, " ");
+	probe_go_errno(&b, ECONNREFUSED);
+	probe_buf_puts(&b, " ");
+	probe_go_errno(&b, -ENETUNREACH);
+	assert_string_equal(probe_buf_str(&b),
 	                    "127.0.0.1:81 [::1]:81 connection refused network is unreachable");
-	strbuf_done(&b);
-	assert_int_equal(ip_literal_family("10.1.2.3"), AF_INET);
-	assert_int_equal(ip_literal_family("fd00::1"), AF_INET6);
-	assert_int_equal(ip_literal_family("localhost"), 0);
-	assert_int_equal(ip_literal_family("10.1.2"), 0);
-	assert_int_equal(ip_literal_family(NULL), 0);
+	probe_buf_done(&b);
+	assert_int_equal(probe_ip_literal_family("10.1.2.3"), AF_INET);
+	assert_int_equal(probe_ip_literal_family("fd00::1"), AF_INET6);
+	assert_int_equal(probe_ip_literal_family("localhost"), 0);
+	assert_int_equal(probe_ip_literal_family("10.1.2"), 0);
+	assert_int_equal(probe_ip_literal_family(NULL), 0);
 }
 
 static void test_strbuf(void **state) {
-	Strbuf b;
+	ProbeBuf b;
 	(void)state;
-	strbuf_init(&b, 8);
-	assert_string_equal(strbuf_str(&b), "");
-	strbuf_puts(&b, "12345");
-	strbuf_printf(&b, "%d", 6789);
-	assert_string_equal(strbuf_str(&b), "12345678");
+	probe_buf_init(&b, 8);
+	assert_string_equal(probe_buf_str(&b), "");
+	probe_buf_puts(&b, "12345");
+	probe_buf_printf(&b, "%d", 6789);
+	assert_string_equal(probe_buf_str(&b), "12345678");
 	assert_true(b.truncated);
-	strbuf_reset(&b);
-	assert_string_equal(strbuf_str(&b), "");
+	probe_buf_reset(&b);
+	assert_string_equal(probe_buf_str(&b), "");
 	assert_false(b.truncated);
 	char big[600];
 	memset(big, 'z', sizeof(big) - 1);
 	big[sizeof(big) - 1] = 0;
-	strbuf_done(&b);
-	strbuf_init(&b, 1000);
-	strbuf_printf(&b, "<%s>", big);
+	probe_buf_done(&b);
+	probe_buf_init(&b, 1000);
+	probe_buf_printf(&b, "<%s>", big);
 	assert_int_equal(b.len, 601);
-	char *s = strbuf_steal(&b);
+	char *s = probe_buf_steal(&b);
 	assert_int_equal(strlen(s), 601);
 	free(s);
 	assert_null(b.s);
-	s = strbuf_steal(&b);
+	s = probe_buf_steal(&b);
 	assert_string_equal(s, "");
 	free(s);
 }

@@ -19,16 +19,16 @@ static void test_encode(void **state) {
 	(void)state;
 
 	/* empty service: a zero-length message */
-	assert_int_equal(grpc_health_encode_request(NULL, &buf, &n), 0);
+	assert_int_equal(probe_grpc_health_encode_request(NULL, &buf, &n), 0);
 	assert_int_equal(n, 5);
 	assert_memory_equal(buf, "\0\0\0\0\0", 5);
 	free(buf);
-	assert_int_equal(grpc_health_encode_request("", &buf, &n), 0);
+	assert_int_equal(probe_grpc_health_encode_request("", &buf, &n), 0);
 	assert_int_equal(n, 5);
 	free(buf);
 
 	/* HealthCheckRequest{service: "svc"} = 0a 03 's' 'v' 'c' */
-	assert_int_equal(grpc_health_encode_request("svc", &buf, &n), 0);
+	assert_int_equal(probe_grpc_health_encode_request("svc", &buf, &n), 0);
 	assert_int_equal(n, 10);
 	assert_memory_equal(buf, "\0\0\0\0\x05\x0a\x03svc", 10);
 	free(buf);
@@ -37,7 +37,7 @@ static void test_encode(void **state) {
 	char name[201];
 	memset(name, 'x', 200);
 	name[200] = 0;
-	assert_int_equal(grpc_health_encode_request(name, &buf, &n), 0);
+	assert_int_equal(probe_grpc_health_encode_request(name, &buf, &n), 0);
 	assert_int_equal(n, 5 + 3 + 200);
 	assert_int_equal(buf[4], 203);
 	assert_int_equal(buf[5], 0x0a);
@@ -48,12 +48,12 @@ static void test_encode(void **state) {
 	char big[PROBE_GRPC_SERVICE_MAX + 2];
 	memset(big, 'y', sizeof(big) - 1);
 	big[sizeof(big) - 1] = 0;
-	assert_int_equal(grpc_health_encode_request(big, &buf, &n), -E2BIG);
+	assert_int_equal(probe_grpc_health_encode_request(big, &buf, &n), -E2BIG);
 }
 
 static int32_t decode(const char *body, size_t n, int *err) {
 	int32_t st = -99;
-	*err = grpc_health_decode_response((const uint8_t *)body, n, &st);
+	*err = probe_grpc_health_decode_response((const uint8_t *)body, n, &st);
 	return st;
 }
 
@@ -111,16 +111,16 @@ static void test_decode(void **state) {
 	assert_int_equal(err, -EBADMSG);
 }
 
-static void check_str(void (*f)(Strbuf *, int), int v, const char *want) {
-	Strbuf b;
-	strbuf_init(&b, 100);
+static void check_str(void (*f)(ProbeBuf *, int), int v, const char *want) {
+	ProbeBuf b;
+	probe_buf_init(&b, 100);
 	f(&b, v);
-	assert_string_equal(strbuf_str(&b), want);
-	strbuf_done(&b);
+	assert_string_equal(probe_buf_str(&b), want);
+	probe_buf_done(&b);
 }
 
-static void serving_name(Strbuf *b, int v) {
-	grpc_serving_status_name(b, v);
+static void serving_name(ProbeBuf *b, int v) {
+	probe_grpc_serving_status_name(b, v);
 }
 
 static void test_names(void **state) {
@@ -132,35 +132,35 @@ static void test_names(void **state) {
 	check_str(serving_name, 3, "SERVICE_UNKNOWN");
 	check_str(serving_name, 7, "7");
 	check_str(serving_name, -1, "-1");
-	check_str(grpc_code_name, 5, "NotFound");
-	check_str(grpc_code_name, 12, "Unimplemented");
-	check_str(grpc_code_name, 16, "Unauthenticated");
-	check_str(grpc_code_name, 17, "Code(17)");
-	assert_int_equal(grpc_code_from_http_status(404), GRPC_CODE_UNIMPLEMENTED);
-	assert_int_equal(grpc_code_from_http_status(503), GRPC_CODE_UNAVAILABLE);
-	assert_int_equal(grpc_code_from_http_status(418), GRPC_CODE_UNKNOWN);
-	assert_int_equal(grpc_parse_status("0", &v), 0);
+	check_str(probe_grpc_code_name, 5, "NotFound");
+	check_str(probe_grpc_code_name, 12, "Unimplemented");
+	check_str(probe_grpc_code_name, 16, "Unauthenticated");
+	check_str(probe_grpc_code_name, 17, "Code(17)");
+	assert_int_equal(probe_grpc_code_from_http_status(404), GRPC_CODE_UNIMPLEMENTED);
+	assert_int_equal(probe_grpc_code_from_http_status(503), GRPC_CODE_UNAVAILABLE);
+	assert_int_equal(probe_grpc_code_from_http_status(418), GRPC_CODE_UNKNOWN);
+	assert_int_equal(probe_grpc_parse_status("0", &v), 0);
 	assert_int_equal(v, 0);
-	assert_int_equal(grpc_parse_status("12", &v), 0);
+	assert_int_equal(probe_grpc_parse_status("12", &v), 0);
 	assert_int_equal(v, 12);
-	assert_int_equal(grpc_parse_status("", &v), -EINVAL);
-	assert_int_equal(grpc_parse_status(NULL, &v), -EINVAL);
-	assert_int_equal(grpc_parse_status("1a", &v), -EINVAL);
-	assert_int_equal(grpc_parse_status("12345678901", &v), -EINVAL);
+	assert_int_equal(probe_grpc_parse_status("", &v), -EINVAL);
+	assert_int_equal(probe_grpc_parse_status(NULL, &v), -EINVAL);
+	assert_int_equal(probe_grpc_parse_status("1a", &v), -EINVAL);
+	assert_int_equal(probe_grpc_parse_status("12345678901", &v), -EINVAL);
 
-	Strbuf b;
-	strbuf_init(&b, 100);
-	grpc_percent_decode(&b, "unknown%20service%3A%zz%");
-	assert_string_equal(strbuf_str(&b), "unknown service:%zz%");
-	strbuf_done(&b);
+	ProbeBuf b;
+	probe_buf_init(&b, 100);
+	probe_grpc_percent_decode(&b, "unknown%20service%3A%zz%");
+	assert_string_equal(probe_buf_str(&b), "unknown service:%zz%");
+	probe_buf_done(&b);
 }
 
 static ProbeOutcome outcome(const GrpcReply *r, const char *want) {
-	Strbuf b;
-	strbuf_init(&b, PROBE_OUTPUT_MAX);
-	ProbeOutcome o = grpc_health_outcome(r, SEC, &b);
-	assert_string_equal(strbuf_str(&b), want);
-	strbuf_done(&b);
+	ProbeBuf b;
+	probe_buf_init(&b, PROBE_OUTPUT_MAX);
+	ProbeOutcome o = probe_grpc_health_outcome(r, SEC, &b);
+	assert_string_equal(probe_buf_str(&b), want);
+	probe_buf_done(&b);
 	return o;
 }
 

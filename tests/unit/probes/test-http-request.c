@@ -15,7 +15,7 @@
 static void check_url(ProbeScheme scheme, const char *host, unsigned port, const char *path,
                       const char *want) {
 	char *url = NULL;
-	assert_int_equal(http_format_url(scheme, host, port, path, &url), 0);
+	assert_int_equal(probe_http_format_url(scheme, host, port, path, &url), 0);
 	assert_string_equal(url, want);
 	free(url);
 }
@@ -46,7 +46,7 @@ static void check_lines(const ProbeHeader *h, size_t n, const char *ua, bool wit
                         const char *const *want) {
 	char **lines = NULL;
 	size_t i;
-	assert_int_equal(http_header_lines(h, n, ua, with_host, &lines), 0);
+	assert_int_equal(probe_http_header_lines(h, n, ua, with_host, &lines), 0);
 	for (i = 0; want[i]; i++) {
 		assert_non_null(lines[i]);
 		assert_string_equal(lines[i], want[i]);
@@ -84,9 +84,9 @@ static void test_header_defaults(void **state) {
 	const char *const want3b[] = { "User-Agent: kube-probe/1.31", "X-Empty;", "Accept: */*",
 		                       "Connection: close", NULL };
 	check_lines(h3, 2, PROBE_USER_AGENT, false, want3b);
-	assert_string_equal(http_host_override(h3, 2), "example.com");
+	assert_string_equal(probe_http_host_override(h3, 2), "example.com");
 	ProbeHeader h4[] = { { "host", "" } };
-	assert_null(http_host_override(h4, 1));
+	assert_null(probe_http_host_override(h4, 1));
 	const char *const want4[] = { "User-Agent: kube-probe/1.31", "Accept: */*",
 		                      "Connection: close", NULL };
 	check_lines(h4, 1, PROBE_USER_AGENT, true, want4);
@@ -110,7 +110,7 @@ static void test_header_defaults(void **state) {
 }
 
 static void test_canonical_key(void **state) {
-	Strbuf b;
+	ProbeBuf b;
 	(void)state;
 	const char *cases[][2] = { { "x-foo-bar", "X-Foo-Bar" },
 		                   { "ACCEPT", "Accept" },
@@ -118,34 +118,34 @@ static void test_canonical_key(void **state) {
 		                   { "a_b", "A_b" },
 		                   { "bad key", "bad key" } };
 	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
-		strbuf_init(&b, 100);
-		http_canonical_key(&b, cases[i][0]);
-		assert_string_equal(strbuf_str(&b), cases[i][1]);
-		strbuf_done(&b);
+		probe_buf_init(&b, 100);
+		probe_http_canonical_key(&b, cases[i][0]);
+		assert_string_equal(probe_buf_str(&b), cases[i][1]);
+		probe_buf_done(&b);
 	}
 }
 
 static void test_classify(void **state) {
 	(void)state;
 	/* 200 <= code < 400 success, 3xx as a warning; else failure */
-	assert_int_equal(http_classify(200, PROBE_PURPOSE_PROBE), PROBE_OUTCOME_SUCCESS);
-	assert_int_equal(http_classify(204, PROBE_PURPOSE_PROBE), PROBE_OUTCOME_SUCCESS);
-	assert_int_equal(http_classify(299, PROBE_PURPOSE_PROBE), PROBE_OUTCOME_SUCCESS);
-	assert_int_equal(http_classify(301, PROBE_PURPOSE_PROBE), PROBE_OUTCOME_WARNING);
-	assert_int_equal(http_classify(399, PROBE_PURPOSE_PROBE), PROBE_OUTCOME_WARNING);
-	assert_int_equal(http_classify(400, PROBE_PURPOSE_PROBE), PROBE_OUTCOME_FAILURE);
-	assert_int_equal(http_classify(404, PROBE_PURPOSE_PROBE), PROBE_OUTCOME_FAILURE);
-	assert_int_equal(http_classify(500, PROBE_PURPOSE_PROBE), PROBE_OUTCOME_FAILURE);
-	assert_int_equal(http_classify(199, PROBE_PURPOSE_PROBE), PROBE_OUTCOME_FAILURE);
-	assert_int_equal(http_classify(100, PROBE_PURPOSE_PROBE), PROBE_OUTCOME_FAILURE);
+	assert_int_equal(probe_http_classify(200, PROBE_PURPOSE_PROBE), PROBE_OUTCOME_SUCCESS);
+	assert_int_equal(probe_http_classify(204, PROBE_PURPOSE_PROBE), PROBE_OUTCOME_SUCCESS);
+	assert_int_equal(probe_http_classify(299, PROBE_PURPOSE_PROBE), PROBE_OUTCOME_SUCCESS);
+	assert_int_equal(probe_http_classify(301, PROBE_PURPOSE_PROBE), PROBE_OUTCOME_WARNING);
+	assert_int_equal(probe_http_classify(399, PROBE_PURPOSE_PROBE), PROBE_OUTCOME_WARNING);
+	assert_int_equal(probe_http_classify(400, PROBE_PURPOSE_PROBE), PROBE_OUTCOME_FAILURE);
+	assert_int_equal(probe_http_classify(404, PROBE_PURPOSE_PROBE), PROBE_OUTCOME_FAILURE);
+	assert_int_equal(probe_http_classify(500, PROBE_PURPOSE_PROBE), PROBE_OUTCOME_FAILURE);
+	assert_int_equal(probe_http_classify(199, PROBE_PURPOSE_PROBE), PROBE_OUTCOME_FAILURE);
+	assert_int_equal(probe_http_classify(100, PROBE_PURPOSE_PROBE), PROBE_OUTCOME_FAILURE);
 	/* a hook: any response will do */
-	assert_int_equal(http_classify(500, PROBE_PURPOSE_LIFECYCLE), PROBE_OUTCOME_SUCCESS);
+	assert_int_equal(probe_http_classify(500, PROBE_PURPOSE_LIFECYCLE), PROBE_OUTCOME_SUCCESS);
 
-	Strbuf b;
-	strbuf_init(&b, 100);
-	http_format_status_failure(&b, 503);
-	assert_string_equal(strbuf_str(&b), "HTTP probe failed with statuscode: 503");
-	strbuf_done(&b);
+	ProbeBuf b;
+	probe_buf_init(&b, 100);
+	probe_http_format_status_failure(&b, 503);
+	assert_string_equal(probe_buf_str(&b), "HTTP probe failed with statuscode: 503");
+	probe_buf_done(&b);
 }
 
 static void test_redirects(void **state) {
@@ -155,42 +155,47 @@ static void test_redirects(void **state) {
 	int follow[] = { 301, 302, 303, 307, 308 };
 	for (size_t i = 0; i < ELEMENTSOF(follow); i++)
 		assert_int_equal(
-		        http_redirect_decide(follow[i], true, "10.0.0.2", "10.0.0.2", 0, P),
+		        probe_http_redirect_decide(follow[i], true, "10.0.0.2", "10.0.0.2", 0, P),
 		        HTTP_REDIRECT_FOLLOW);
 	/* 300, 304, 305, 306: the response is the answer */
 	int keep[] = { 300, 304, 305, 306, 200, 404 };
 	for (size_t i = 0; i < ELEMENTSOF(keep); i++)
-		assert_int_equal(http_redirect_decide(keep[i], true, "h", "h", 0, P),
+		assert_int_equal(probe_http_redirect_decide(keep[i], true, "h", "h", 0, P),
 		                 HTTP_REDIRECT_NONE);
 	/* no Location: answer */
-	assert_int_equal(http_redirect_decide(302, false, "h", NULL, 0, P), HTTP_REDIRECT_NONE);
+	assert_int_equal(probe_http_redirect_decide(302, false, "h", NULL, 0, P),
+	                 HTTP_REDIRECT_NONE);
 	/* another host: not followed, the 3xx counts (a Warning) */
-	assert_int_equal(http_redirect_decide(302, true, "10.0.0.2", "example.com", 0, P),
+	assert_int_equal(probe_http_redirect_decide(302, true, "10.0.0.2", "example.com", 0, P),
 	                 HTTP_REDIRECT_OTHER_HOST);
 	/* the host check comes before the count */
-	assert_int_equal(http_redirect_decide(302, true, "10.0.0.2", "example.com", 10, P),
+	assert_int_equal(probe_http_redirect_decide(302, true, "10.0.0.2", "example.com", 10, P),
 	                 HTTP_REDIRECT_OTHER_HOST);
 	/* up to 10 followed; the 11th is an error */
-	assert_int_equal(http_redirect_decide(302, true, "h", "h", 9, P), HTTP_REDIRECT_FOLLOW);
-	assert_int_equal(http_redirect_decide(302, true, "h", "h", 10, P), HTTP_REDIRECT_TOO_MANY);
-	/* hooks follow any host (net/http default policy) */
-	assert_int_equal(http_redirect_decide(302, true, "10.0.0.2", "example.com", 0, L),
+	assert_int_equal(probe_http_redirect_decide(302, true, "h", "h", 9, P),
 	                 HTTP_REDIRECT_FOLLOW);
-	assert_int_equal(http_redirect_decide(302, true, "a", "b", 10, L), HTTP_REDIRECT_TOO_MANY);
+	assert_int_equal(probe_http_redirect_decide(302, true, "h", "h", 10, P),
+	                 HTTP_REDIRECT_TOO_MANY);
+	/* hooks follow any host (net/http default policy) */
+	assert_int_equal(probe_http_redirect_decide(302, true, "10.0.0.2", "example.com", 0, L),
+	                 HTTP_REDIRECT_FOLLOW);
+	assert_int_equal(probe_http_redirect_decide(302, true, "a", "b", 10, L),
+	                 HTTP_REDIRECT_TOO_MANY);
 
-	Strbuf b;
-	strbuf_init(&b, 200);
-	http_format_too_many(&b, "http://h:1/r11");
-	assert_string_equal(strbuf_str(&b), "Get \"http://h:1/r11\": stopped after 10 redirects");
-	strbuf_done(&b);
+	ProbeBuf b;
+	probe_buf_init(&b, 200);
+	probe_http_format_too_many(&b, "http://h:1/r11");
+	assert_string_equal(probe_buf_str(&b),
+	                    "Get \"http://h:1/r11\": stopped after 10 redirects");
+	probe_buf_done(&b);
 }
 
 static void check_error(const HttpErrorInfo *e, const char *want) {
-	Strbuf b;
-	strbuf_init(&b, PROBE_OUTPUT_MAX);
-	http_format_error(&b, e);
-	assert_string_equal(strbuf_str(&b), want);
-	strbuf_done(&b);
+	ProbeBuf b;
+	probe_buf_init(&b, PROBE_OUTPUT_MAX);
+	probe_http_format_error(&b, e);
+	assert_string_equal(probe_buf_str(&b), want);
+	probe_buf_done(&b);
 }
 
 static void test_errors(void **state) {
