@@ -152,7 +152,7 @@ int image_release(ImageStore *s, const char *holder);
 /* --- resolve (the agent's entry point) */
 
 typedef struct ImageInfo {
-	char *ref; /* the normalised reference it was found by (NULL for an ID) */
+	char *ref; /* the reference it was found by (for an ID: one of the image's) */
 	char *id;  /* sha256:<config hex>: the image ID */
 	char *manifest_digest;
 	char **layers; /* absolute layer directories, top first, NULL-terminated */

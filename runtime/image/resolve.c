@@ -78,7 +78,6 @@ static int info_from_config(ImageStore *s, const IndexImage *img, ImageInfo *inf
 
 static int resolve_once(ImageStore *s, const char *ref_or_id, ImageInfo *ret, Diag *diag) {
 	_cleanup_close_ int lock = store_lock(s, LOCK_SH, diag);
-	_cleanup_free_ char *ref = NULL;
 	StoreIndex idx = {};
 	ImageInfo info = {};
 	size_t i;
@@ -88,16 +87,16 @@ static int resolve_once(ImageStore *s, const char *ref_or_id, ImageInfo *ret, Di
 		return lock;
 	r = store_index_load(s, &idx, diag);
 	if (r >= 0)
-		r = store_index_lookup(&idx, ref_or_id, &i, 1, &ref, diag);
+		r = store_index_lookup(&idx, ref_or_id, &i, 1, NULL, diag);
 	if (r == 0)
 		r = -ENOENT;
 	if (r >= 0) {
 		const IndexImage *img = &idx.images[i];
-		info.ref = ref ? strdup(img->ref) : NULL;
+		info.ref = strdup(img->ref);
 		info.id = strdup(img->id);
 		info.manifest_digest = strdup(img->manifest);
 		info.size = img->size;
-		r = info.id && info.manifest_digest && (!ref || info.ref) ? 0 : -ENOMEM;
+		r = info.ref && info.id && info.manifest_digest ? 0 : -ENOMEM;
 		if (r >= 0)
 			r = info_from_config(s, img, &info, diag);
 		if (r >= 0)

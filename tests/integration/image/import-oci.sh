@@ -60,6 +60,9 @@ mount_image app:v3 "$T/m3"
 [ "$(cat "$T/m3/etc/motd")" = two ] || fail "layer 2 file"
 [ "$(ls -A "$T/m3/data")" = new ] || { ls -la "$T/m3/data"; fail "opaque /data"; }
 [ ! -e "$T/m3/topfile" ] || fail "whiteout at the layer's top"
+top=$(lowerdirs app:v3 | cut -d: -f1)
+[ "$(xattr_of "$top/data" trusted.overlay.opaque)" = y ] || fail "trusted.overlay.opaque"
+[ "$(stat -c %F:%t:%T "$top/topfile")" = "character special file:0:0" ] || fail "whiteout node"
 mount_image app:base "$T/m1"
 [ "$(ls -A "$T/m1/data" | tr '\n' ' ')" = "b keep " ] || fail "base /data"
 [ -e "$T/m1/topfile" ] || fail "base /topfile"

@@ -127,7 +127,7 @@ for t in dotdot symlink-dir symlink-rel hardlink-abs hardlink-dotdot hardlink-vi
 	echo "refused $t: $(cat "$T/err")"
 done
 [ "$(ls -A "$T/outside")" = victim ] || { ls -la "$T/outside"; fail "something escaped"; }
-[ -z "$(getfattr -n trusted.overlay.opaque "$T/outside" 2>/dev/null)" ] || fail "xattr escaped"
+[ -z "$(xattr_of "$T/outside" trusted.overlay.opaque)" ] || fail "xattr escaped"
 unchanged "evil layers"
 
 # device nodes are left out with a warning; trusted.* xattrs are dropped
@@ -144,5 +144,6 @@ img import dev "$T/dev.tar" 2>"$T/err"
 grep -q "1 device nodes or sockets left out" "$T/err" || fail "no warning for the device"
 layer_dir=$(lowerdirs dev)
 [ ! -e "$layer_dir/dev/sda" ] || fail "block device unpacked"
-[ -z "$(getfattr -n trusted.overlay.redirect "$layer_dir/file" 2>/dev/null)" ] || fail "trusted xattr kept"
+[ -z "$(xattr_of "$layer_dir/file" trusted.overlay.redirect)" ] || fail "trusted xattr kept"
+[ "$(xattr_of "$layer_dir/file" user.ok)" = 1 ] || fail "user xattr lost"
 echo PASS

@@ -72,7 +72,7 @@ static void test_lookup(void **state) {
 	assert_int_equal(find(&idx, "busybox@" MF_B, found, &d), 0);
 	/* by ID, whole or prefix (>= 12 hex), with or without "sha256:" */
 	assert_int_equal(find(&idx, ID_B, found, &d), 1);
-	assert_int_equal(find(&idx, ID_A + 7, found, &d), 2);
+	assert_int_equal(find(&idx, &ID_A[7], found, &d), 2);
 	assert_int_equal(find(&idx, "aaaaaaaaaaaa1", found, &d), 2);
 	assert_int_equal(find(&idx, "sha256:aaaaaaaaaaaa2", found, &d), 1);
 	assert_int_equal(find(&idx, "aaaaaaaaaaa", found, &d), 0); /* too short */
