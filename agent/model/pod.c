@@ -249,3 +249,28 @@ const Container *pod_find_container(const Pod *pod, const char *name) {
 			return &pod->spec.init_containers[i];
 	return NULL;
 }
+
+const Volume *pod_find_volume(const Pod *pod, const char *name) {
+	for (size_t i = 0; i < pod->spec.n_volumes; i++)
+		if (streq_ptr(pod->spec.volumes[i].name, name))
+			return &pod->spec.volumes[i];
+	return NULL;
+}
+
+int container_resolve_port(const Container *c, const PortRef *port) {
+	char *end;
+	long n;
+
+	if (!port->is_name)
+		return port->number;
+	for (size_t i = 0; i < c->n_ports; i++)
+		if (streq_ptr(c->ports[i].name, port->name))
+			return c->ports[i].container_port;
+	if (isempty(port->name))
+		return -ENOENT;
+	errno = 0;
+	n = strtol(port->name, &end, 10);
+	if (errno != 0 || *end || n < 1 || n > 65535)
+		return -ENOENT;
+	return (int)n;
+}

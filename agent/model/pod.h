@@ -445,5 +445,13 @@ int pod_from_json(json_object *obj, const char *path, Pod **ret, Diag *diag);
  */
 int pod_to_json(const Pod *pod, json_object **ret);
 
-/* Look up a container (regular or init) by name; NULL if none. */
+/* Look up a container (regular or init) or a volume by name; NULL if none. */
 const Container *pod_find_container(const Pod *pod, const char *name);
+const Volume *pod_find_volume(const Pod *pod, const char *name);
+
+/*
+ * The port number a probe or hook port names (kubelet probe.ResolveContainerPort): a number as
+ * is, a name through the container's ports, else a name that parses as a number. -ENOENT when
+ * nothing matches.
+ */
+int container_resolve_port(const Container *c, const PortRef *port);

@@ -98,6 +98,16 @@ static void test_full_pod(void **state) {
 	                 TERMINATION_MESSAGE_FALLBACK_TO_LOGS_ON_ERROR);
 	assert_ptr_equal(pod_find_container(pod, "side"), &s->init_containers[1]);
 	assert_null(pod_find_container(pod, "nope"));
+	assert_ptr_equal(pod_find_volume(pod, "host"), &s->volumes[1]);
+	assert_null(pod_find_volume(pod, "nope"));
+	assert_int_equal(container_resolve_port(c, &c->liveness_probe->handler.http_get.port),
+	                 8080);
+	assert_int_equal(container_resolve_port(c, &c->readiness_probe->handler.tcp_socket.port),
+	                 8080);
+	assert_int_equal(container_resolve_port(c, &(PortRef){ .is_name = true, .name = "9000" }),
+	                 9000);
+	assert_int_equal(container_resolve_port(c, &(PortRef){ .is_name = true, .name = "nope" }),
+	                 -ENOENT);
 	pod_free(pod);
 }
 
@@ -251,14 +261,21 @@ static void test_unsupported(void **state) {
 	diag_clear(&d);
 }
 
+static char *xmalloc(size_t size) __attribute__((returns_nonnull));
+static char *xmalloc(size_t size) {
+	char *p = malloc(size);
+	if (!p)
+		abort();
+	return p;
+}
+
 static void test_bounds(void **state) {
 	Diag d = {};
 	char *text, *p;
 	size_t size = 200 * 65 + 200;
 
 	/* 65 containers */
-	text = malloc(size);
-	assert_non_null(text);
+	text = xmalloc(size);
 	p = text + sprintf(text, "{'apiVersion':'v1','kind':'Pod','metadata':{'name':'x'},"
 	                         "'spec':{'containers':[");
 	for (int i = 0; i < 65; i++)
@@ -272,10 +289,9 @@ static void test_bounds(void **state) {
 
 	/* 1025 args */
 	size = 10 * 1025 + 300;
-	text = malloc(size);
-	assert_non_null(text);
-	p = text + sprintf(text, POD_JSON(ONE_CONTAINER(",'args':[")));
-	p = strstr(text, "'args':[") + strlen("'args':[");
+	text = xmalloc(size);
+	p = text + sprintf(text, "{'apiVersion':'v1','kind':'Pod','metadata':{'name':'x'},"
+	                         "'spec':{'containers':[{'name':'a','image':'b','args':[");
 	for (int i = 0; i < 1025; i++)
 		p += sprintf(p, "%s'a'", i ? "," : "");
 	strcpy(p, "]}]}}");
@@ -286,8 +302,7 @@ static void test_bounds(void **state) {
 
 	/* env bytes: 3 x 100 KiB values */
 	size = 3 * 102400 + 1000;
-	text = malloc(size);
-	assert_non_null(text);
+	text = xmalloc(size);
 	p = text + sprintf(text, "{'apiVersion':'v1','kind':'Pod','metadata':{'name':'x'},"
 	                         "'spec':{'containers':[{'name':'a','image':'b','env':[");
 	for (int i = 0; i < 3; i++) {
