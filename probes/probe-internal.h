@@ -78,6 +78,7 @@ struct ProbeManager {
 	unsigned max_in_flight;
 	CurlLoop *curl;    /* created on first use */
 	int self_netns_fd; /* the loop thread's own network namespace, to come back to */
+	bool netns_broken; /* could not come back once: no more switching */
 	bool curl_global;
 	ProbeMetrics metrics;
 	unsigned worker_slots; /* runs of workers in flight */

@@ -85,6 +85,8 @@ int probe_socket(ProbeRun *run, int family, int type, int protocol) {
 		fd = socket(family, type | SOCK_CLOEXEC, protocol);
 		return fd < 0 ? negative_errno() : fd;
 	}
+	if (m->netns_broken)
+		return -ENOTRECOVERABLE;
 	if (m->self_netns_fd < 0) {
 		m->self_netns_fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
 		if (m->self_netns_fd < 0)
@@ -101,6 +103,7 @@ int probe_socket(ProbeRun *run, int family, int type, int protocol) {
 		/* Stuck in the pod's namespace: nothing sane is left to do from here but refuse
 		 * all further namespace switches and say so. */
 		safe_close(fd);
+		m->netns_broken = true;
 		return -ENOTRECOVERABLE;
 	}
 	return fd < 0 ? r : fd;
