@@ -4,61 +4,10 @@
 #include <stdio.h>
 #include <sys/pidfd.h>
 #include <sys/syscall.h>
+#include <time.h>
 
 #include "fileio.h"
 #include "util.h"
-
-char **strv_new(const char *first) {
-	char **l = calloc(2, sizeof(char *));
-	if (!l)
-		return NULL;
-	if (first && !(l[0] = strdup(first))) {
-		free(l);
-		return NULL;
-	}
-	return l;
-}
-
-char **strv_copy_const(const char *const *l) {
-	size_t n = 0;
-	while (l && l[n])
-		n++;
-	char **r = calloc(n + 1, sizeof(char *));
-	if (!r)
-		return NULL;
-	for (size_t i = 0; i < n; i++)
-		if (!(r[i] = strdup(l[i]))) {
-			strv_free(r);
-			return NULL;
-		}
-	return r;
-}
-
-size_t strv_length(char *const *l) {
-	size_t n = 0;
-	while (l && l[n])
-		n++;
-	return n;
-}
-
-int strv_consume(char ***l, char *s) {
-	size_t n = strv_length(*l);
-	if (!s)
-		return -ENOMEM;
-	char **m = realloc(*l, (n + 2) * sizeof(char *));
-	if (!m) {
-		free(s);
-		return -ENOMEM;
-	}
-	m[n] = s;
-	m[n + 1] = NULL;
-	*l = m;
-	return 0;
-}
-
-int strv_extend(char ***l, const char *s) {
-	return strv_consume(l, strdup(s));
-}
 
 int runtime_error(RuntimeError *e, int err, const char *fmt, ...) {
 	va_list ap;
@@ -125,6 +74,21 @@ int pidfd_open_checked(pid_t pid, uint64_t start_time, int *ret_pidfd) {
 		return -ESRCH;
 	*ret_pidfd = TAKE_FD(fd);
 	return 0;
+}
+
+int64_t monotonic_ns(void) {
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+void trace_point(int64_t t0, const char *what) {
+	if (t0 == 0)
+		return;
+	int64_t d = monotonic_ns() - t0;
+	/* One write: lines of the monitor and its child do not interleave. */
+	dprintf(STDERR_FILENO, "skiff-monitor[%d]: %+8.3f ms %s\n", (int)getpid(), (double)d / 1e6,
+	        what);
 }
 
 int openat2_beneath(int dirfd, const char *path, int flags, uint64_t resolve, mode_t mode) {

@@ -10,18 +10,7 @@
 
 #include "macro.h"
 #include "runtime.h"
-
-#ifndef STRV_FOREACH
-#define STRV_FOREACH(s, l) for (char **s = (l); s && *s; s++)
-#endif
-
-/* A vector holding a copy of first (or nothing when first is NULL). */
-char **strv_new(const char *first);
-char **strv_copy_const(const char *const *l);
-size_t strv_length(char *const *l);
-/* Append (taking ownership of s even on failure). */
-int strv_consume(char ***l, char *s);
-int strv_extend(char ***l, const char *s);
+#include "strv.h"
 
 /* Fill a RuntimeError: "<formatted>: <strerror(err)>" (err > 0) or just the text (err 0).
  * Returns -err (or -EIO for err 0) so callers can `return runtime_error(...)`. */
@@ -32,6 +21,11 @@ int runtime_error(RuntimeError *e, int err, const char *fmt, ...) _printf_(3, 4)
 int proc_start_time(pid_t pid, uint64_t *ret);
 /* A pidfd of pid that is known to be the process that started at start_time. */
 int pidfd_open_checked(pid_t pid, uint64_t start_time, int *ret_pidfd);
+
+/* Phase timing for profiling (SKIFF_MONITOR_TRACE=1): "+<ms> <what>" on stderr, relative to
+ * t0 (CLOCK_MONOTONIC ns); nothing when t0 is 0. */
+int64_t monotonic_ns(void);
+void trace_point(int64_t t0, const char *what);
 
 int openat2_beneath(int dirfd, const char *path, int flags, uint64_t resolve, mode_t mode);
 int fd_write_all(int fd, const void *buf, size_t n);

@@ -7,6 +7,12 @@
 #include "macro.h"
 
 static const CliCommand commands[] = {
+	{ "agent", cli_agent, "run the node agent (static pods, local API; a systemd service)" },
+	{ "run", cli_run, "run pods from manifest files in the foreground, like podman kube play" },
+	{ "get", cli_get, "list pods (kubectl get pods)" },
+	{ "describe", cli_describe, "show a pod in detail, with its events" },
+	{ "logs", cli_logs, "print or follow a container's log" },
+	{ "exec", cli_exec, "run a command in a running container" },
 	{ "version", cli_version, "print the version" },
 	{ "config", cli_config, "print the effective configuration, or every error in it" },
 	{ "image", cli_image, "manage the local image store (import, ls, rm, inspect)" },

@@ -61,27 +61,6 @@ int string_map_copy(StringMap *dst, const StringMap *src) {
 	return 0;
 }
 
-size_t strv_length(char *const *l) {
-	size_t n = 0;
-	while (l && l[n])
-		n++;
-	return n;
-}
-
-int strv_extend(char ***l, const char *s) {
-	size_t n = strv_length(*l);
-	_cleanup_free_ char *c = strdup(s);
-	if (!c)
-		return -ENOMEM;
-	char **nl = realloc(*l, (n + 2) * sizeof(char *));
-	if (!nl)
-		return -ENOMEM;
-	nl[n] = TAKE_PTR(c);
-	nl[n + 1] = NULL;
-	*l = nl;
-	return 0;
-}
-
 void header_map_done(HeaderMap *m) {
 	for (size_t i = 0; i < m->n; i++) {
 		free(m->keys[i]);

@@ -6,6 +6,8 @@
  */
 #pragma once
 
+#include "strv.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -34,5 +36,3 @@ void header_map_done(HeaderMap *m);
 int header_map_add(HeaderMap *m, const char *key, const char *value);
 
 /* A NULL-terminated string vector helper: append a copy of s. */
-int strv_extend(char ***l, const char *s);
-size_t strv_length(char *const *l);

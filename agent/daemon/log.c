@@ -20,7 +20,7 @@ void log_setup(void) {
 
 	/* systemd sets JOURNAL_STREAM=<dev>:<ino> of the stream it connected to stderr. */
 	journal = e && sscanf(e, "%llu:%llu", &dev, &ino) == 2 && fstat(STDERR_FILENO, &st) == 0 &&
-		  st.st_dev == dev && st.st_ino == ino;
+	          st.st_dev == dev && st.st_ino == ino;
 }
 
 void log_set_max_level(int level) {
@@ -37,8 +37,7 @@ bool log_to_journal(void) {
 
 static const char level_char[] = { 'E', 'E', 'E', 'E', 'W', 'N', 'I', 'D' };
 
-int log_full(int level, int error, const char *pod, const char *container, const char *fmt,
-	     ...) {
+int log_full(int level, int error, const char *pod, const char *container, const char *fmt, ...) {
 	char msg[2048];
 	va_list ap;
 	int saved = errno;
@@ -76,8 +75,8 @@ int log_full(int level, int error, const char *pod, const char *container, const
 		gmtime_r(&ts.tv_sec, &tm);
 		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
 		fprintf(stderr, "%s.%06ldZ %c %s%s%s%s%s\n", when, ts.tv_nsec / 1000,
-			level_char[level & 7], strempty(pod), container ? "/" : "",
-			strempty(container), pod || container ? ": " : "", msg);
+		        level_char[level & 7], strempty(pod), container ? "/" : "",
+		        strempty(container), pod || container ? ": " : "", msg);
 	}
 	errno = saved;
 	return -error;

@@ -20,7 +20,7 @@ bool log_to_journal(void);
 /* pod: "namespace/name" or NULL; container: name or NULL. Returns -abs(error) when error != 0,
  * so callers can `return log_error_errno(r, ...)`. */
 int log_full(int level, int error, const char *pod, const char *container, const char *fmt, ...)
-	_printf_(5, 6);
+        _printf_(5, 6);
 
 #define log_debug(...) log_full(LOG_DEBUG, 0, NULL, NULL, __VA_ARGS__)
 #define log_info(...) log_full(LOG_INFO, 0, NULL, NULL, __VA_ARGS__)

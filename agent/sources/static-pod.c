@@ -79,7 +79,7 @@ static char *rfc3339nano(uint64_t usec) {
 }
 
 int static_pod_apply_defaults(Pod *pod, const char *node_name, const char *source,
-                              const char *origin, uint64_t seen) {
+                              const char *origin, uint64_t seen, bool suffix_node_name) {
 	ObjectMeta *m = &pod->metadata;
 	int r;
 
@@ -106,15 +106,17 @@ int static_pod_apply_defaults(Pod *pod, const char *node_name, const char *sourc
 			return -ENOMEM;
 	}
 	/* generatePodName: <name>-<lowercase node name> */
-	_cleanup_free_ char *lower = strdup(node_name), *name = NULL;
-	if (!lower)
-		return -ENOMEM;
-	for (char *p = lower; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
-	if (asprintf(&name, "%s-%s", m->name, lower) < 0)
-		return -ENOMEM;
-	free(m->name);
-	m->name = TAKE_PTR(name);
+	if (suffix_node_name) {
+		_cleanup_free_ char *lower = strdup(node_name), *name = NULL;
+		if (!lower)
+			return -ENOMEM;
+		for (char *p = lower; *p; p++)
+			*p = (char)tolower((unsigned char)*p);
+		if (asprintf(&name, "%s-%s", m->name, lower) < 0)
+			return -ENOMEM;
+		free(m->name);
+		m->name = TAKE_PTR(name);
+	}
 	if (isempty(m->namespace)) {
 		free(m->namespace);
 		if (!(m->namespace = strdup("default")))

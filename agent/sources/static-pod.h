@@ -7,6 +7,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "pod.h"
@@ -20,7 +21,8 @@ void fnv128a_hex(const void *data, size_t len, char out[static 33]);
 
 /*
  * source: "file" or "http"; origin: the file path or URL (fed to the hash as "file:<path>" /
- * "url:<url>"). seen: realtime µs for config.seen.
+ * "url:<url>"). seen: realtime µs for config.seen. suffix_node_name: the kubelet's
+ * "<name>-<node>" (the agent); `skiff run` keeps the names as written, as podman does.
  */
 int static_pod_apply_defaults(Pod *pod, const char *node_name, const char *source,
-                              const char *origin, uint64_t seen);
+                              const char *origin, uint64_t seen, bool suffix_node_name);

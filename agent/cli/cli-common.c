@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Options every client command shares: the agent's socket and the namespace. */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "cli-common.h"
+
+int cli_connect(const CliTarget *t, SkiffClient **ret) {
+	int r = client_new(t->socket, ret);
+	if (r < 0)
+		fprintf(stderr, "error: %s\n", strerror(-r));
+	return r;
+}
+
+int cli_fail(const ClientError *e, int r) {
+	if (e->message[0])
+		fprintf(stderr, "%s\n", e->message);
+	else
+		fprintf(stderr, "error: %s\n", strerror(-r));
+	return 1;
+}
+
+char *cli_pod_path(const CliTarget *t, const char *name, const char *suffix) {
+	_cleanup_free_ char *ns = client_escape(t->namespace), *n = client_escape(name);
+	char *p = NULL;
+	if (!ns || !n || asprintf(&p, "/pods/%s/%s%s", ns, n, strempty(suffix)) < 0)
+		return NULL;
+	return p;
+}
+
+int cli_get_pod(SkiffClient *c, const CliTarget *t, const char *name, json_object **ret) {
+	ClientError e = {};
+	_cleanup_free_ char *path = cli_pod_path(t, name, NULL);
+	if (!path)
+		return -ENOMEM;
+	int r = client_get_json(c, path, ret, &e);
+	if (r < 0)
+		cli_fail(&e, r);
+	return r;
+}
+
+/* A pod's container names ("[a b]") from its JSON spec. */
+char *cli_container_names(json_object *pod, const char *list) {
+	json_object *spec = NULL, *a = NULL;
+	size_t len = 3;
+	if (!json_object_object_get_ex(pod, "spec", &spec) ||
+	    !json_object_object_get_ex(spec, list, &a))
+		return strdup("[]");
+	for (size_t i = 0; i < json_object_array_length(a); i++) {
+		json_object *n = NULL;
+		json_object_object_get_ex(json_object_array_get_idx(a, i), "name", &n);
+		len += strlen(json_object_get_string(n)) + 1;
+	}
+	char *s = calloc(1, len);
+	if (!s)
+		return NULL;
+	strcat(s, "[");
+	for (size_t i = 0; i < json_object_array_length(a); i++) {
+		json_object *n = NULL;
+		json_object_object_get_ex(json_object_array_get_idx(a, i), "name", &n);
+		if (i)
+			strcat(s, " ");
+		strcat(s, json_object_get_string(n));
+	}
+	strcat(s, "]");
+	return s;
+}
+
+size_t cli_container_count(json_object *pod) {
+	json_object *spec = NULL, *a = NULL;
+	if (!json_object_object_get_ex(pod, "spec", &spec) ||
+	    !json_object_object_get_ex(spec, "containers", &a))
+		return 0;
+	return json_object_array_length(a);
+}
