@@ -109,11 +109,23 @@ void validate_probe(Validator *v, const Probe *p, const char *path, ProbeKind ki
 	}
 }
 
+/*
+ * The API keeps tcpSocket hooks for compatibility, but the kubelet's hook runner has no such
+ * action (pkg/kubelet/lifecycle/handlers.go): the hook fails when it runs.
+ */
+static void validate_hook(Validator *v, const Handler *h, const char *path) {
+	_cleanup_free_ char *tcp = pathf(path, "tcpSocket");
+
+	validate_handler(v, h, path);
+	if (h->type == HANDLER_TCP_SOCKET)
+		diag_warning(v->diag, tcp, "a tcpSocket hook is not run: the hook fails");
+}
+
 void validate_lifecycle(Validator *v, const Lifecycle *l, const char *path) {
 	_cleanup_free_ char *post = pathf(path, "postStart"), *pre = pathf(path, "preStop");
 
 	if (l->post_start)
-		validate_handler(v, l->post_start, post);
+		validate_hook(v, l->post_start, post);
 	if (l->pre_stop)
-		validate_handler(v, l->pre_stop, pre);
+		validate_hook(v, l->pre_stop, pre);
 }

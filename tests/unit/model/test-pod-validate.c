@@ -347,6 +347,14 @@ static void test_probes(void **state) {
 	check_one(POD_JSON(ONE_CONTAINER(",'lifecycle':{'preStop':{'sleep':{'seconds':40}}}")),
 	          "spec.containers[0].lifecycle.preStop.sleep: Invalid value: 40: must be "
 	          "non-negative and less than terminationGracePeriodSeconds (30)");
+	Pod *pod = load_warn(POD_JSON(ONE_CONTAINER(",'lifecycle':{'preStop':{'tcpSocket':"
+	                                            "{'port':80}}}")),
+	                     &d);
+	assert_warning(&d, "spec.containers[0].lifecycle.preStop.tcpSocket: a tcpSocket hook is "
+	                   "not run: the hook fails");
+	pod_free(pod);
+	diag_clear(&d);
+
 	check_one(POD_JSON(ONE_CONTAINER(",'lifecycle':{'postStart':{}}")),
 	          "spec.containers[0].lifecycle.postStart: Required value: must specify a handler "
 	          "type");
