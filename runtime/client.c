@@ -245,8 +245,13 @@ int runtime_container_remove(const char *dir) {
 		return 0;
 	r = runtime_monitor_open(dir, &fd);
 	if (r >= 0) {
+		/* a pidfd polls readable once the process exited: an unreaped monitor (a zombie
+		 * of a previous agent, not reaped by its new parent yet) is gone too */
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		bool exited = poll(&p, 1, 0) > 0;
 		close(fd);
-		return -EBUSY;
+		if (!exited)
+			return -EBUSY;
 	}
 	/* The monitor is gone (it ended, or was killed): its container may still run. */
 	if (container_state_read(dir, &s) >= 0 &&

@@ -184,31 +184,39 @@ static void events(SkiffClient *cl, const CliTarget *t, const char *name) {
 		return;
 	}
 	printf("Events:\n");
-	_cleanup_(table_freep) Table *tb = NULL;
-	const char *h[] = { "Type", "Reason", "Age", "From", "Message", NULL };
-	if (table_new(h, &tb) < 0)
+	/* kubectl describe's event table: mixed-case headers, dashes under them */
+	size_t w_type = 4, w_reason = 6, w_age = 3;
+	size_t n = json_object_array_length(items);
+	_cleanup_free_ char(*ages)[64] = calloc(n + 1, 64);
+	if (!ages)
 		return;
-	table_add_row(tb, (const char *const[]){ "----", "------", "----", "----", "-------" });
-	for (size_t i = 0; i < json_object_array_length(items); i++) {
+	for (size_t i = 0; i < n; i++) {
 		json_object *ev = json_object_array_get_idx(items, i);
 		uint64_t first = 0, lastt = 0;
-		char age[64], a1[HUMAN_DURATION_MAX], a2[HUMAN_DURATION_MAX];
+		char a1[HUMAN_DURATION_MAX], a2[HUMAN_DURATION_MAX];
 		(void)rfc3339_parse(strempty(str(ev, "firstTimestamp")), &first);
 		(void)rfc3339_parse(strempty(str(ev, "lastTimestamp")), &lastt);
 		int count = json_object_get_int(get(ev, "count"));
 		if (count > 1)
-			snprintf(age, sizeof(age), "%s (x%d over %s)",
+			snprintf(ages[i], 64, "%s (x%d over %s)",
 			         human_age(lastt, now, a1, sizeof(a1)), count,
 			         human_age(first, now, a2, sizeof(a2)));
 		else
-			snprintf(age, sizeof(age), "%s", human_age(first, now, a1, sizeof(a1)));
-		table_add_row(tb, (const char *const[]){ str(ev, "type"), str(ev, "reason"), age,
-		                                         "kubelet", str(ev, "message") });
+			snprintf(ages[i], 64, "%s", human_age(first, now, a1, sizeof(a1)));
+		w_type = MAX(w_type, strlen(strempty(str(ev, "type"))));
+		w_reason = MAX(w_reason, strlen(strempty(str(ev, "reason"))));
+		w_age = MAX(w_age, strlen(ages[i]));
 	}
-	_cleanup_free_ char *text = NULL;
-	if (table_format(tb, &text) >= 0)
-		for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
-			printf("  %s\n", line);
+	printf("  %-*s  %-*s  %-*s  %-7s  %s\n", (int)w_type, "Type", (int)w_reason, "Reason",
+	       (int)w_age, "Age", "From", "Message");
+	printf("  %-*s  %-*s  %-*s  %-7s  %s\n", (int)w_type, "----", (int)w_reason, "------",
+	       (int)w_age, "----", "----", "-------");
+	for (size_t i = 0; i < n; i++) {
+		json_object *ev = json_object_array_get_idx(items, i);
+		printf("  %-*s  %-*s  %-*s  %-7s  %s\n", (int)w_type, strempty(str(ev, "type")),
+		       (int)w_reason, strempty(str(ev, "reason")), (int)w_age, ages[i], "kubelet",
+		       strempty(str(ev, "message")));
+	}
 	json_object_put(list);
 }
 

@@ -70,7 +70,7 @@ int cli_exec(int argc, char **argv) {
 	const char *container = NULL;
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, "+c:n:h", options, NULL)) >= 0)
+	while ((c = getopt_long(argc, argv, "c:n:h", options, NULL)) >= 0)
 		switch (c) {
 		case 'c':
 			container = optarg;

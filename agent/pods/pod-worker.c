@@ -384,6 +384,9 @@ static int on_sync(sd_event_source *s, void *userdata) {
 		break;
 	}
 	if (w->state == POD_WORKER_TERMINATED && w->remove_when_terminated) {
+		/* gone for good: its checkpoint and logs go too (the kubelet's pod GC) */
+		(void)rm_rf(w->state_dir);
+		(void)rm_rf(w->log_dir);
 		if (k->hooks.pod_removed)
 			k->hooks.pod_removed(k, w, k->hooks.userdata);
 		pod_worker_free(w);
