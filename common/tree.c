@@ -41,11 +41,14 @@ void tree_position(const char *data, size_t len, size_t offset, size_t *line, si
 int tree_parse(const char *data, size_t len, const TreeLimits *limits, TreeDocs *ret, Diag *diag) {
 	const TreeLimits def = TREE_LIMITS_DEFAULT;
 	TreeDocs docs = {};
+	Diag ignored = {};
 	size_t i = 0;
 	int r;
 
 	if (!limits)
 		limits = &def;
+	if (!diag)
+		diag = &ignored;
 	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
 		i = 3;
 	size_t skip = i;
@@ -56,6 +59,7 @@ int tree_parse(const char *data, size_t len, const TreeLimits *limits, TreeDocs 
 		r = tree_parse_json(data + skip, len - skip, limits, &docs, diag);
 	} else
 		r = tree_parse_yaml(data, len, limits, &docs, diag);
+	diag_clear(&ignored);
 	if (r < 0) {
 		tree_docs_free(&docs);
 		return r;
