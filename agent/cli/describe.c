@@ -69,6 +69,24 @@ static void state(const char *title, json_object *s) {
 	}
 }
 
+/* kubectl: one line per element, multi-line elements indented */
+static void strv_block(const char *title, json_object *a) {
+	if (!a)
+		return;
+	printf("    %s\n", title);
+	for (size_t i = 0; i < json_object_array_length(a); i++) {
+		const char *v = json_object_get_string(json_object_array_get_idx(a, i));
+		printf("      ");
+		for (const char *p = v; p && *p; p++) {
+			putchar(*p);
+			if (*p == '\n' && p[1])
+				printf("      ");
+		}
+		if (!v || !*v || v[strlen(v) - 1] != '\n')
+			putchar('\n');
+	}
+}
+
 static json_object *find_status(json_object *list, const char *name) {
 	for (size_t i = 0; list && i < json_object_array_length(list); i++) {
 		json_object *s = json_object_array_get_idx(list, i);
@@ -120,12 +138,8 @@ static void containers(const char *title, json_object *specs, json_object *statu
 			printf("    %-16s%s/%s\n", "Port:", str(p, "containerPort"),
 			       str(p, "protocol") ?: "TCP");
 		}
-		if (get(c, "command"))
-			printf("    %-16s%s\n",
-			       "Command:", json_object_to_json_string(get(c, "command")));
-		if (get(c, "args"))
-			printf("    %-16s%s\n",
-			       "Args:", json_object_to_json_string(get(c, "args")));
+		strv_block("Command:", get(c, "command"));
+		strv_block("Args:", get(c, "args"));
 		if (s) {
 			state("State:", get(s, "state"));
 			if (get(get(s, "lastState"), "terminated"))
