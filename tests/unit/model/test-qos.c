@@ -43,10 +43,15 @@ static void test_guaranteed(void **state) {
 }
 
 /* GetPodQOS compares the pod's sums, not each container (seen only on an invalid pod). */
+static const char invalid_sums[] =
+        POD_JSON("'containers':["
+                 "{'name':'a','image':'b','resources':{'limits':{'cpu':'2','memory':'1Gi'},"
+                 "  'requests':{'cpu':'1'}}},"
+                 "{'name':'b','image':'b','resources':{'limits':{'cpu':'1','memory':'1Gi'},"
+                 "  'requests':{'cpu':'2'}}}]");
+
 static void test_sums(void **state) {
-	json_object *o = J(POD_JSON("'containers':[" C("a", "'limits':{'cpu':'2','memory':'1Gi'},'"
-	                                                    "requests':{'cpu':'1'}") "," C(
-	        "b", "'limits':{'cpu':'1','memory':'1Gi'},'requests':{'cpu':'2'}") "]"));
+	json_object *o = J(invalid_sums);
 	Diag d = {};
 	Pod *pod = NULL;
 
