@@ -123,6 +123,7 @@ static int setup_stdio(const ContainerBuild *b, RuntimeError *e) {
 		r = (call);                                                                        \
 		if (r < 0)                                                                         \
 			return r;                                                                  \
+		trace_point(b->trace_t0, #call);                                                   \
 	} while (0)
 
 static int child_setup(ContainerBuild *b, SyncStage *stage, RuntimeError *e) {

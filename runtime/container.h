@@ -38,6 +38,7 @@ typedef struct ContainerBuild {
 	CgroupMount cgroup_mounts[CONTAINER_MAX_CGROUP_MOUNTS];
 	size_t n_cgroup_mounts;
 	bool cgroup_v1_layout; /* a tmpfs at /sys/fs/cgroup with one mount per hierarchy */
+	int64_t trace_t0;      /* SKIFF_MONITOR_TRACE: phase timing base, 0 = off */
 } ContainerBuild;
 
 /* The child's whole life: set everything up and execve, or report and _exit. */

@@ -10,18 +10,32 @@
 #include "cri-log.h"
 #include "macro.h"
 #include "runtime.h"
+#include "util.h"
 
 #define BATCH_RECORDS 32
 #define HEADER_MAX (RUNTIME_TIMESTAMP_MAX + 12)
 
 static const char *const stream_names[_CRI_STREAM_MAX] = { "stdout", "stderr" };
 
-size_t cri_log_format_header(char *buf, size_t size, int64_t now_ns, CriStream s, bool partial) {
+_hot_ size_t cri_log_format_header(char *buf, size_t size, int64_t now_ns, CriStream s,
+                                   bool partial) {
 	char ts[RUNTIME_TIMESTAMP_MAX];
-	if (runtime_format_timestamp(now_ns, ts) < 0)
-		ts[0] = 0;
-	int n = snprintf(buf, size, "%s %s %c ", ts, stream_names[s], partial ? 'P' : 'F');
-	return n < 0 ? 0 : MIN((size_t)n, size - 1);
+	const char *name = stream_names[s];
+	int n = runtime_format_timestamp(now_ns, ts);
+	size_t tl = n > 0 ? (size_t)n : 0, sl = strlen(name);
+
+	/* Assembled by hand: this runs for every line, in the monitor's steady state. */
+	if (tl + sl + 5 > size)
+		return 0;
+	memcpy(buf, ts, tl);
+	buf[tl] = ' ';
+	memcpy(buf + tl + 1, name, sl);
+	char *p = buf + tl + 1 + sl;
+	*p++ = ' ';
+	*p++ = partial ? 'P' : 'F';
+	*p++ = ' ';
+	*p = 0;
+	return (size_t)(p - buf);
 }
 
 /* Records are gathered and written with one writev: a burst of short lines costs one call. */
@@ -34,7 +48,7 @@ typedef struct Batch {
 	size_t bytes;
 } Batch;
 
-static int batch_flush(Batch *b) {
+_hot_ static int batch_flush(Batch *b) {
 	CriLog *l = b->log;
 	size_t n_iov = b->n * 3, done = 0;
 	struct iovec *iov = b->iov;
@@ -68,7 +82,7 @@ static int batch_flush(Batch *b) {
 	return 0;
 }
 
-static int batch_add(Batch *b, CriStream s, bool partial, const char *text, size_t len) {
+_hot_ static int batch_add(Batch *b, CriStream s, bool partial, const char *text, size_t len) {
 	static const char nl = '\n';
 	size_t i = b->n;
 	size_t hl = cri_log_format_header(b->headers[i], HEADER_MAX, b->now, s, partial);
@@ -84,7 +98,7 @@ static int batch_add(Batch *b, CriStream s, bool partial, const char *text, size
 	return 0;
 }
 
-static int pending_append(CriLogPending *p, const char *data, size_t len, size_t cap) {
+_hot_ static int pending_append(CriLogPending *p, const char *data, size_t len, size_t cap) {
 	if (p->len + len > p->alloc) {
 		size_t n = MAX(p->alloc * 2, (size_t)256);
 		while (n < p->len + len)
@@ -103,12 +117,12 @@ static int pending_append(CriLogPending *p, const char *data, size_t len, size_t
 	return 0;
 }
 
-static size_t strip_cr(const char *text, size_t len) {
+_hot_ static size_t strip_cr(const char *text, size_t len) {
 	return len > 0 && text[len - 1] == '\r' ? len - 1 : len;
 }
 
 /* Emit P records while more than max_line bytes wait. */
-static int pending_cut(Batch *b, CriStream s) {
+_hot_ static int pending_cut(Batch *b, CriStream s) {
 	CriLog *l = b->log;
 	CriLogPending *p = &l->pending[s];
 	size_t off = 0;
@@ -129,7 +143,7 @@ static int pending_cut(Batch *b, CriStream s) {
 	return r;
 }
 
-int cri_log_feed(CriLog *l, CriStream s, const char *data, size_t len, int64_t now_ns) {
+_hot_ int cri_log_feed(CriLog *l, CriStream s, const char *data, size_t len, int64_t now_ns) {
 	Batch b = { .log = l, .now = now_ns };
 	CriLogPending *p = &l->pending[s];
 	int r = 0;
@@ -177,7 +191,7 @@ int cri_log_feed(CriLog *l, CriStream s, const char *data, size_t len, int64_t n
 	return r;
 }
 
-int cri_log_flush(CriLog *l, CriStream s, int64_t now_ns) {
+_hot_ int cri_log_flush(CriLog *l, CriStream s, int64_t now_ns) {
 	Batch b = { .log = l, .now = now_ns };
 	CriLogPending *p = &l->pending[s];
 	if (p->len == 0)
@@ -265,13 +279,12 @@ static void prune_rotated(CriLog *l) {
 
 int cri_log_rotate(CriLog *l, int64_t now_ns) {
 	char stamp[32], *target = NULL;
-	struct tm tm;
-	time_t secs = (time_t)(now_ns / 1000000000);
+	RuntimeCivilTime t;
 	int r;
 
-	if (!gmtime_r(&secs, &tm))
-		return -EINVAL;
-	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+	runtime_civil_from_ns(now_ns, &t);
+	snprintf(stamp, sizeof(stamp), "%04d%02d%02d-%02d%02d%02d", t.year, t.month, t.day, t.hour,
+	         t.minute, t.second);
 	for (int i = 0; i < 1000; i++) {
 		free(target);
 		target = NULL;

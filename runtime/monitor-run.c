@@ -6,11 +6,14 @@
  * its footprint is what a node pays per container.
  */
 #include <fcntl.h>
+#include <link.h>
+#include <limits.h>
 #include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/pidfd.h>
+#include <sys/mman.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -40,6 +43,7 @@ typedef struct Monitor {
 	ContainerProcess proc;
 	int64_t started_at;
 	int sigfd;
+	int64_t trace_t0; /* SKIFF_MONITOR_TRACE=1: phase timing on stderr */
 } Monitor;
 
 static void monitor_done(Monitor *m) {
@@ -171,22 +175,28 @@ static int start_container(Monitor *m, const ContainerConfig *c, RuntimeError *e
 			runtime_error(e, -r, "cgroup: create %s", c->cgroup_path);
 		else {
 			m->cgroup_created = true;
+			trace_point(m->trace_t0, "cgroup created");
 			r = device_cgroup_apply(c, e);
+			trace_point(m->trace_t0, "device program attached");
 		}
 	}
 	if (r >= 0) {
 		r = container_build_init(&b, c, m->dir, e);
 		memcpy(b.stdio, stdio, sizeof(stdio));
+		b.trace_t0 = m->trace_t0;
+		trace_point(m->trace_t0, b.seccomp.from_cache ? "prepared (seccomp from cache)"
+		                                              : "prepared (seccomp compiled)");
 	}
 	if (r >= 0)
 		r = container_spawn(&b, &m->proc, e);
+	trace_point(m->trace_t0, "container exec'd");
 	container_build_done(&b);
 	for (int s = 0; s < 2; s++)
 		safe_close(child_ends[s]);
 	return r;
 }
 
-static void pump(Monitor *m, CriStream s) {
+_hot_ static void pump(Monitor *m, CriStream s) {
 	char buf[PUMP_CHUNK];
 	for (;;) {
 		ssize_t n = read(m->pipes[s], buf, sizeof(buf));
@@ -208,7 +218,7 @@ static void pump(Monitor *m, CriStream s) {
 	}
 }
 
-static void forward_signal(Monitor *m, bool exited) {
+_hot_ static void forward_signal(Monitor *m, bool exited) {
 	struct signalfd_siginfo si;
 	while (read(m->sigfd, &si, sizeof(si)) == sizeof(si))
 		if (!exited)
@@ -231,7 +241,7 @@ static int setup_signals(Monitor *m) {
 }
 
 /* Wait for the container's init while pumping its output; then drain what is left. */
-static void wait_loop(Monitor *m, siginfo_t *si, int64_t *finished_at) {
+_hot_ static void wait_loop(Monitor *m, siginfo_t *si, int64_t *finished_at) {
 	bool exited = false;
 	int64_t deadline = 0;
 
@@ -277,8 +287,10 @@ static void wait_loop(Monitor *m, siginfo_t *si, int64_t *finished_at) {
 				exited = true;
 				*finished_at = runtime_now_ns();
 				deadline = *finished_at + (int64_t)DRAIN_TIMEOUT_MS * 1000000;
-				/* Whatever else still writes to our pipes goes now. */
-				if (m->cgroup_created && cgroup_is_populated(m->cgroup_path) > 0)
+				/* Whatever else still writes to our pipes goes now. (After a
+				 * re-exec into pump mode the cgroup library starts here.) */
+				if (m->cgroup_created && cgroups_init() >= 0 &&
+				    cgroup_is_populated(m->cgroup_path) > 0)
 					(void)cgroup_kill(m->cgroup_path);
 			}
 		}
@@ -293,16 +305,19 @@ static int finish(Monitor *m, const siginfo_t *si, int64_t finished_at) {
 		e.signal = si->si_status;
 		e.exit_code = 128 + si->si_status;
 	}
-	if (m->cgroup_created) {
+	if (m->cgroup_created && cgroups_init() >= 0) {
 		CgroupStats st;
 		if (cgroup_get_stats(m->cgroup_path, &st) >= 0)
 			e.oom_killed = st.oom_kills > 0;
 	}
 	e.reason = exit_reason_derive(true, e.exit_code, e.oom_killed);
+	trace_point(m->trace_t0, "exit status collected");
 	/* The cgroup goes before the record appears: whoever reads exit.json may remove the
 	 * pod's cgroup at once. */
 	cleanup_cgroup(m);
+	trace_point(m->trace_t0, "cgroup removed");
 	write_exit(m, &e);
+	trace_point(m->trace_t0, "exit record written");
 	return e.exit_code & 0xff;
 }
 
@@ -314,6 +329,167 @@ static void detach_stdio(void) {
 		(void)dup2(fd, i);
 	if (fd > 2)
 		close(fd);
+}
+
+/* A detached monitor lives as long as its container: once it runs, the monitor replaces its
+ * own image with a fresh one in `pump` mode. Everything the set-up touched (the config parser,
+ * libcgroup's init, libseccomp, the mount code) leaves the address space; what stays resident
+ * is what pumping and waiting touch. The pid, the child (the container), the descriptors
+ * handed over and the blocked signals survive execve. On failure, the monitor just goes on. */
+static void exec_pump(Monitor *m) {
+	char exe[PATH_MAX], pidfd[16], pid[16], started[24], out[16], err[16], size[24], files[16],
+	        line[16];
+	ssize_t l = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (l <= 0)
+		return;
+	exe[l] = 0;
+	snprintf(pidfd, sizeof(pidfd), "%d", m->proc.pidfd);
+	snprintf(pid, sizeof(pid), "%d", (int)m->proc.pid);
+	snprintf(started, sizeof(started), "%lld", (long long)m->started_at);
+	snprintf(out, sizeof(out), "%d", m->pipes[CRI_STDOUT]);
+	snprintf(err, sizeof(err), "%d", m->pipes[CRI_STDERR]);
+	const char *argv[24] = { exe, "pump",         m->dir,  "--pidfd", pidfd,       "--pid",
+		                 pid, "--started-at", started, "--exit",  m->exit_path };
+	size_t n = 11;
+	if (m->cgroup_created) {
+		argv[n++] = "--cgroup";
+		argv[n++] = m->cgroup_path;
+	}
+	if (m->have_log) {
+		snprintf(size, sizeof(size), "%llu", (unsigned long long)m->log.max_size);
+		snprintf(files, sizeof(files), "%u", m->log.max_files);
+		snprintf(line, sizeof(line), "%u", m->log.max_line);
+		argv[n++] = "--log";
+		argv[n++] = m->log.path;
+		argv[n++] = size;
+		argv[n++] = files;
+		argv[n++] = line;
+		argv[n++] = out;
+		argv[n++] = err;
+	}
+	argv[n] = NULL;
+	int keep[] = { m->proc.pidfd, m->pipes[0], m->pipes[1] };
+	for (size_t i = 0; i < ELEMENTSOF(keep); i++)
+		if (keep[i] >= 0 && fcntl(keep[i], F_SETFD, 0) < 0)
+			return;
+	char *envp[] = { NULL };
+	execve(exe, (char **)argv, envp);
+	for (size_t i = 0; i < ELEMENTSOF(keep); i++)
+		if (keep[i] >= 0)
+			(void)fcntl(keep[i], F_SETFD, FD_CLOEXEC);
+}
+
+typedef struct CodeRanges {
+	uintptr_t start[8], end[8];
+	size_t n;
+} CodeRanges;
+
+static int find_code(struct dl_phdr_info *info, size_t size, void *userdata) {
+	CodeRanges *c = userdata;
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	for (int i = 0; i < info->dlpi_phnum && c->n < ELEMENTSOF(c->start); i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		/* Never a writable segment: its pages hold our data (and RELRO's relocations). */
+		if (ph->p_type != PT_LOAD || (ph->p_flags & PF_W))
+			continue;
+		c->start[c->n] = (info->dlpi_addr + ph->p_vaddr) & ~(page - 1);
+		c->end[c->n] = info->dlpi_addr + ph->p_vaddr + ph->p_memsz;
+		c->n++;
+	}
+	return 1; /* the executable only */
+}
+
+/* Unmap the pages of our own code and read-only data from the page tables (they stay in the
+ * page cache, shared): the pump's steady state faults back in only what it runs. The kernel
+ * maps file pages 64 KiB around each fault, so what start-up touched would otherwise stay
+ * resident: most of the binary. The ranges are collected first: reading the program headers
+ * after zapping them would fault them back. */
+static void release_code_pages(void) {
+	CodeRanges c = {};
+	(void)dl_iterate_phdr(find_code, &c);
+	for (size_t i = 0; i < c.n; i++)
+		(void)madvise((void *)c.start[i], c.end[i] - c.start[i], MADV_DONTNEED);
+}
+
+static int parse_int(const char *s, long long min, long long max, long long *ret) {
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (errno || *end || end == s || v < min || v > max)
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
+
+/* skiff-monitor pump DIR --pidfd N --pid P --started-at NS --exit PATH [--cgroup PATH]
+ *                        [--log PATH MAXSIZE MAXFILES MAXLINE STDOUT-FD STDERR-FD] */
+int monitor_pump(int argc, char **argv) {
+	Monitor m = {
+		.dir = argc > 2 ? argv[2] : NULL,
+		.detach = true,
+		.notify_fd = -EBADF,
+		.pipes = { -EBADF, -EBADF },
+		.proc = { .pidfd = -EBADF },
+		.sigfd = -EBADF,
+	};
+	long long v[7];
+	int r = m.dir ? 0 : -EINVAL;
+
+	for (int i = 3; i < argc && r >= 0; i++) {
+		const char *a = argv[i];
+		if (streq(a, "--pidfd") && i + 1 < argc &&
+		    (r = parse_int(argv[++i], 0, INT_MAX, v)) >= 0)
+			m.proc.pidfd = (int)v[0];
+		else if (streq(a, "--pid") && i + 1 < argc &&
+		         (r = parse_int(argv[++i], 1, INT_MAX, v)) >= 0)
+			m.proc.pid = (pid_t)v[0];
+		else if (streq(a, "--started-at") && i + 1 < argc &&
+		         (r = parse_int(argv[++i], 0, INT64_MAX, v)) >= 0)
+			m.started_at = v[0];
+		else if (streq(a, "--exit") && i + 1 < argc)
+			r = (m.exit_path = strdup(argv[++i])) ? 0 : -ENOMEM;
+		else if (streq(a, "--cgroup") && i + 1 < argc) {
+			r = (m.cgroup_path = strdup(argv[++i])) ? 0 : -ENOMEM;
+			m.cgroup_created = true;
+		} else if (streq(a, "--log") && i + 6 < argc) {
+			const char *path = argv[++i];
+			r = parse_int(argv[++i], 0, INT64_MAX, &v[1]);
+			if (r >= 0)
+				r = parse_int(argv[++i], 1, 1000, &v[2]);
+			if (r >= 0)
+				r = parse_int(argv[++i], 256, 1024 * 1024, &v[3]);
+			if (r >= 0)
+				r = parse_int(argv[++i], 0, INT_MAX, &v[4]);
+			if (r >= 0)
+				r = parse_int(argv[++i], 0, INT_MAX, &v[5]);
+			if (r >= 0)
+				r = cri_log_open(&m.log, path, (uint64_t)v[1], (uint32_t)v[2],
+				                 (uint32_t)v[3]);
+			if (r >= 0) {
+				m.have_log = true;
+				m.pipes[0] = (int)v[4];
+				m.pipes[1] = (int)v[5];
+			}
+		} else
+			r = -EINVAL;
+	}
+	if (r < 0 || m.proc.pidfd < 0 || !m.exit_path) {
+		monitor_done(&m);
+		return 125;
+	}
+	for (int s = 0; s < _CRI_STREAM_MAX; s++)
+		if (m.pipes[s] >= 0)
+			(void)fcntl(m.pipes[s], F_SETFD, FD_CLOEXEC);
+	(void)fcntl(m.proc.pidfd, F_SETFD, FD_CLOEXEC);
+	(void)setup_signals(&m);
+	release_code_pages();
+
+	siginfo_t si = {};
+	int64_t finished_at = 0;
+	wait_loop(&m, &si, &finished_at);
+	r = finish(&m, &si, finished_at);
+	monitor_done(&m);
+	return r;
 }
 
 int monitor_run(const char *dir, bool detach, int notify_fd) {
@@ -331,6 +507,8 @@ int monitor_run(const char *dir, bool detach, int notify_fd) {
 	_cleanup_free_ char *state_path = NULL;
 	int r;
 
+	if (!isempty(getenv("SKIFF_MONITOR_TRACE")))
+		m.trace_t0 = monotonic_ns();
 	if (detach) {
 		/* The agent may stop or die: the monitor and its container live on. */
 		(void)setsid();
@@ -352,6 +530,7 @@ int monitor_run(const char *dir, bool detach, int notify_fd) {
 		return r;
 	}
 	diag_clear(&d);
+	trace_point(m.trace_t0, "config loaded");
 	if (c.exit_record_path) {
 		free(m.exit_path);
 		m.exit_path = strdup(c.exit_record_path);
@@ -374,6 +553,7 @@ int monitor_run(const char *dir, bool detach, int notify_fd) {
 	}
 	m.started_at = runtime_now_ns();
 	r = write_state(&m, c.id);
+	trace_point(m.trace_t0, "state written");
 	container_config_done(&c);
 	if (r < 0) {
 		/* It runs, but nobody could find it again: better stop it now. */
@@ -383,6 +563,12 @@ int monitor_run(const char *dir, bool detach, int notify_fd) {
 		char line[64];
 		snprintf(line, sizeof(line), "started %d\n", (int)m.proc.pid);
 		monitor_notify(&m.notify_fd, line);
+	}
+	if (detach && r >= 0) {
+		/* Keep the signals blocked across execve: the new image takes them over. */
+		m.sigfd = safe_close(m.sigfd);
+		exec_pump(&m);
+		(void)setup_signals(&m);
 	}
 	/* Hand the set-up's memory back: a monitor lives as long as its container. */
 	malloc_trim(0);

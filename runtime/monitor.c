@@ -115,6 +115,10 @@ int main(int argc, char **argv) {
 
 	if (argc == 2 && streq(argv[1], "pod-init"))
 		return monitor_pod_init();
+	/* Internal: a detached monitor's image once its container runs (no fd closing: the
+	 * descriptors it is handed are its whole state). */
+	if (argc >= 3 && streq(argv[1], "pump"))
+		return monitor_pump(argc, argv);
 	if (argc < 3)
 		return usage();
 	const char *mode = argv[1], *dir = argv[2];

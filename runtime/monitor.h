@@ -9,6 +9,8 @@
 
 /* run (detach false, notify_fd -1) and start (detach true). Returns the process exit status. */
 int monitor_run(const char *dir, bool detach, int notify_fd);
+/* `pump`: what a detached monitor re-executes into once its container runs (monitor-run.c). */
+int monitor_pump(int argc, char **argv);
 
 typedef struct MonitorExecArgs {
 	const char *dir;

@@ -12,38 +12,86 @@
 
 #define RECORD_MAX_BYTES (64u * 1024)
 
-int64_t runtime_now_ns(void) {
+_hot_ int64_t runtime_now_ns(void) {
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-int runtime_format_timestamp(int64_t ns, char buf[static RUNTIME_TIMESTAMP_MAX]) {
-	struct tm tm;
-	time_t secs = (time_t)(ns / 1000000000);
-	long frac = (long)(ns % 1000000000);
+/* Days since 1970-01-01 -> civil date (Howard Hinnant's days_from_civil, inverted): no libc
+ * time zone machinery, which a monitor that formats a timestamp per log line would otherwise
+ * keep resident. */
+_hot_ void runtime_civil_from_ns(int64_t ns, RuntimeCivilTime *ret) {
+	int64_t secs = ns / 1000000000;
+	int64_t frac = ns % 1000000000;
 	if (frac < 0) {
 		frac += 1000000000;
 		secs--;
 	}
-	if (!gmtime_r(&secs, &tm))
-		return -EINVAL;
-	size_t n = strftime(buf, RUNTIME_TIMESTAMP_MAX, "%Y-%m-%dT%H:%M:%S", &tm);
-	if (n == 0)
-		return -EINVAL;
-	/* Go's RFC3339Nano (".999999999"): trailing zeros trimmed, no dot for whole seconds. */
-	if (frac > 0) {
-		char f[16];
-		snprintf(f, sizeof(f), ".%09ld", frac);
-		size_t l = strlen(f);
-		while (l > 1 && f[l - 1] == '0')
-			f[--l] = 0;
-		memcpy(buf + n, f, l);
-		n += l;
+	int64_t days = secs / 86400, rem = secs % 86400;
+	if (rem < 0) {
+		rem += 86400;
+		days--;
 	}
-	buf[n++] = 'Z';
-	buf[n] = 0;
-	return (int)n;
+	int64_t z = days + 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t mp = (5 * doy + 2) / 153;
+	int64_t d = doy - (153 * mp + 2) / 5 + 1;
+	int64_t m = mp < 10 ? mp + 3 : mp - 9;
+	*ret = (RuntimeCivilTime){
+		.year = (int)(yoe + era * 400 + (m <= 2)),
+		.month = (int)m,
+		.day = (int)d,
+		.hour = (int)(rem / 3600),
+		.minute = (int)(rem / 60 % 60),
+		.second = (int)(rem % 60),
+		.nanosecond = (long)frac,
+	};
+}
+
+static char *put_digits(char *p, long v, int width) {
+	for (int i = width - 1; i >= 0; i--) {
+		p[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	return p + width;
+}
+
+_hot_ int runtime_format_timestamp(int64_t ns, char buf[static RUNTIME_TIMESTAMP_MAX]) {
+	RuntimeCivilTime t;
+	char *p = buf;
+
+	runtime_civil_from_ns(ns, &t);
+	if (t.year < 0 || t.year > 9999)
+		return -EINVAL;
+	p = put_digits(p, t.year, 4);
+	*p++ = '-';
+	p = put_digits(p, t.month, 2);
+	*p++ = '-';
+	p = put_digits(p, t.day, 2);
+	*p++ = 'T';
+	p = put_digits(p, t.hour, 2);
+	*p++ = ':';
+	p = put_digits(p, t.minute, 2);
+	*p++ = ':';
+	p = put_digits(p, t.second, 2);
+	/* Go's RFC3339Nano (".999999999"): trailing zeros trimmed, no dot for whole seconds. */
+	if (t.nanosecond > 0) {
+		long f = t.nanosecond;
+		int digits = 9;
+		while (f % 10 == 0) {
+			f /= 10;
+			digits--;
+		}
+		*p++ = '.';
+		p = put_digits(p, f, digits);
+	}
+	*p++ = 'Z';
+	*p = 0;
+	return (int)(p - buf);
 }
 
 static int parse_digits(const char **p, int n, int *ret) {

@@ -345,6 +345,11 @@ int runtime_sandbox_shm_path(const char *dir, char **ret);
 #define RUNTIME_TIMESTAMP_MAX 40
 int runtime_format_timestamp(int64_t ns, char buf[static RUNTIME_TIMESTAMP_MAX]);
 int runtime_parse_timestamp(const char *s, int64_t *ret_ns);
+typedef struct RuntimeCivilTime {
+	int year, month, day, hour, minute, second;
+	long nanosecond;
+} RuntimeCivilTime;
+void runtime_civil_from_ns(int64_t ns, RuntimeCivilTime *ret); /* UTC */
 int64_t runtime_now_ns(void);
 
 const char *namespace_type_to_string(NamespaceType t); /* OCI names: "mount", "pid", "network" */

@@ -145,8 +145,13 @@ int seccomp_filter_compile(const SeccompProfileData *p, SeccompFilter *ret, Runt
 
 	if (!ctx)
 		return runtime_error(error, ENOMEM, "seccomp: initialising libseccomp");
-	/* The child sets no_new_privs itself when asked; libseccomp must not. */
+	/* The child sets no_new_privs itself when asked; libseccomp must not. A binary tree of
+	 * syscall numbers instead of a linear list: a few comparisons per syscall instead of
+	 * hundreds, which also makes the kernel's filter load (its per-syscall action cache is
+	 * computed by running the filter for every syscall number) several times cheaper. */
 	k = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+	if (k >= 0)
+		k = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	if (k >= 0)
 		k = add_arches(ctx, p->arches);
 	if (k < 0) {
@@ -198,7 +203,7 @@ static int make_key(const ContainerConfig *c, uint64_t caps, const char *content
 	if (uname(&u) < 0)
 		return negative_errno();
 	int n = asprintf(
-	        &head, "skiff-seccomp 1\nlibseccomp %u.%u.%u\narch %s\nkernel %s\ncaps %llx\n%s\n",
+	        &head, "skiff-seccomp 2\nlibseccomp %u.%u.%u\narch %s\nkernel %s\ncaps %llx\n%s\n",
 	        v->major, v->minor, v->micro, u.machine, u.release, (unsigned long long)caps,
 	        c->seccomp == RUNTIME_SECCOMP_LOCALHOST ? "Localhost" : "RuntimeDefault");
 	if (n < 0)

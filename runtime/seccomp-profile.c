@@ -348,3 +348,51 @@ fail:
 	seccomp_profile_done(&p);
 	return -EINVAL;
 }
+
+/* ---- writing ---- */
+
+static json_object *rule_to_json(const ProfileRule *r) {
+	json_object *o = json_object_new_object(), *args;
+	if (!o)
+		return NULL;
+	json_add_strv(o, "names", r->names);
+	json_add_string(o, "action", action_names[r->action]);
+	if (r->have_errno)
+		json_add_uint64(o, "errnoRet", r->errno_ret);
+	args = json_object_new_array();
+	for (size_t i = 0; args && i < r->n_args; i++) {
+		json_object *a = json_object_new_object();
+		json_add_uint64(a, "index", r->args[i].index);
+		json_add_uint64(a, "value", r->args[i].value);
+		json_add_uint64(a, "valueTwo", r->args[i].value_two);
+		json_add_string(a, "op", op_names[r->args[i].op]);
+		json_object_array_add(args, a);
+	}
+	json_add(o, "args", args);
+	return o;
+}
+
+int seccomp_profile_to_json(const SeccompProfileData *p, char **ret) {
+	_cleanup_json_ json_object *o = json_object_new_object();
+	json_object *rules;
+	if (!o)
+		return -ENOMEM;
+	json_add_string(o, "defaultAction", action_names[p->default_action]);
+	if (p->have_default_errno)
+		json_add_uint64(o, "defaultErrnoRet", p->default_errno);
+	json_add_strv(o, "architectures", p->arches);
+	if (p->flags & SECCOMP_FILTER_FLAG_LOG || p->flags & SECCOMP_FILTER_FLAG_SPEC_ALLOW) {
+		json_object *f = json_object_new_array();
+		if (p->flags & SECCOMP_FILTER_FLAG_LOG)
+			json_object_array_add(f, json_object_new_string("SECCOMP_FILTER_FLAG_LOG"));
+		if (p->flags & SECCOMP_FILTER_FLAG_SPEC_ALLOW)
+			json_object_array_add(
+			        f, json_object_new_string("SECCOMP_FILTER_FLAG_SPEC_ALLOW"));
+		json_add(o, "flags", f);
+	}
+	rules = json_object_new_array();
+	for (size_t i = 0; rules && i < p->n_rules; i++)
+		json_object_array_add(rules, rule_to_json(&p->rules[i]));
+	json_add(o, "syscalls", rules);
+	return json_to_string_dup(o, ret);
+}

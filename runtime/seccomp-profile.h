@@ -85,3 +85,8 @@ int seccomp_profile_parse(const char *json, size_t len, uint64_t cap_bounding,
 int seccomp_profile_runtime_default(uint64_t cap_bounding, SeccompProfileData *ret);
 
 const char *profile_action_to_string(ProfileAction a);
+
+/* The profile as OCI JSON (linux.seccomp of a runtime-spec config): what seccomp_profile_parse
+ * reads back to the same rules. For peers in benchmarks and for showing what a container
+ * gets. */
+int seccomp_profile_to_json(const SeccompProfileData *p, char **ret);

@@ -107,7 +107,7 @@ int openat2_beneath(int dirfd, const char *path, int flags, uint64_t resolve, mo
 	}
 }
 
-int fd_write_all(int fd, const void *buf, size_t n) {
+_hot_ int fd_write_all(int fd, const void *buf, size_t n) {
 	const char *p = buf;
 	while (n > 0) {
 		ssize_t k = write(fd, p, n);

@@ -12,6 +12,10 @@
 #include "runtime.h"
 #include "strv.h"
 
+/* The monitor's steady state (pumping output, waiting): the linker gathers these functions in
+ * .text.hot, so the pages a long-lived monitor keeps mapped are few (see monitor-run.c). */
+#define _hot_ __attribute__((hot))
+
 /* Fill a RuntimeError: "<formatted>: <strerror(err)>" (err > 0) or just the text (err 0).
  * Returns -err (or -EIO for err 0) so callers can `return runtime_error(...)`. */
 int runtime_error(RuntimeError *e, int err, const char *fmt, ...) _printf_(3, 4);

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "runtime.h"
 
@@ -34,6 +35,32 @@ static void test_timestamps(void **state) {
 	assert_int_equal(runtime_parse_timestamp("2016-10-06T00:17:09.Z", &ns), -EINVAL);
 	assert_int_equal(runtime_parse_timestamp("2016-10-06T00:17:09", &ns), -EINVAL);
 	assert_int_equal(runtime_parse_timestamp("", &ns), -EINVAL);
+}
+
+static void test_civil_time(void **state) {
+	/* Against libc's gmtime_r from 1900 to 2261 (leap rules, before 1970). */
+	for (int64_t secs = -2208988800; secs < 9200000000; secs += 86400 * 37 + 3673) {
+		struct tm tm;
+		time_t t = (time_t)secs;
+		RuntimeCivilTime c;
+		assert_non_null(gmtime_r(&t, &tm));
+		runtime_civil_from_ns(secs * 1000000000 + 17, &c);
+		assert_int_equal(c.year, tm.tm_year + 1900);
+		assert_int_equal(c.month, tm.tm_mon + 1);
+		assert_int_equal(c.day, tm.tm_mday);
+		assert_int_equal(c.hour, tm.tm_hour);
+		assert_int_equal(c.minute, tm.tm_min);
+		assert_int_equal(c.second, tm.tm_sec);
+		assert_int_equal(c.nanosecond, 17);
+	}
+	RuntimeCivilTime c;
+	runtime_civil_from_ns(INT64_C(951782400) * 1000000000, &c); /* 2000-02-29 */
+	assert_int_equal(c.month, 2);
+	assert_int_equal(c.day, 29);
+	runtime_civil_from_ns(-1, &c); /* 1969-12-31T23:59:59.999999999 */
+	assert_int_equal(c.year, 1969);
+	assert_int_equal(c.second, 59);
+	assert_int_equal(c.nanosecond, 999999999);
 }
 
 static void test_exit_reason(void **state) {
@@ -108,9 +135,9 @@ static void test_notify(void **state) {
 
 int main(void) {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_timestamps),  cmocka_unit_test(test_exit_reason),
-		cmocka_unit_test(test_exit_record), cmocka_unit_test(test_state),
-		cmocka_unit_test(test_notify),
+		cmocka_unit_test(test_timestamps),  cmocka_unit_test(test_civil_time),
+		cmocka_unit_test(test_exit_reason), cmocka_unit_test(test_exit_record),
+		cmocka_unit_test(test_state),       cmocka_unit_test(test_notify),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -140,6 +140,25 @@ static void test_runtime_default(void **state) {
 	seccomp_profile_done(&p);
 }
 
+static void test_json_round_trip(void **state) {
+	SeccompProfileData p, back;
+	Diag d = {};
+	char *json = NULL, *again = NULL;
+	assert_int_equal(seccomp_profile_runtime_default(runtime_default_capabilities(), &p), 0);
+	assert_int_equal(seccomp_profile_to_json(&p, &json), 0);
+	assert_int_equal(parse(json, 0, &back, &d), 0);
+	assert_int_equal(back.n_rules, p.n_rules);
+	assert_int_equal(back.n_names, p.n_names);
+	assert_int_equal(find(&back, "clone3")->errno_ret, ENOSYS);
+	assert_int_equal(seccomp_profile_to_json(&back, &again), 0);
+	assert_string_equal(json, again);
+	free(json);
+	free(again);
+	seccomp_profile_done(&p);
+	seccomp_profile_done(&back);
+	diag_clear(&d);
+}
+
 static double now(void) {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -162,8 +181,11 @@ static void test_compile(void **state) {
 
 int main(void) {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_oci),     cmocka_unit_test(test_docker),
-		cmocka_unit_test(test_errors),  cmocka_unit_test(test_runtime_default),
+		cmocka_unit_test(test_oci),
+		cmocka_unit_test(test_docker),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_runtime_default),
+		cmocka_unit_test(test_json_round_trip),
 		cmocka_unit_test(test_compile),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
