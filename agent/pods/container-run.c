@@ -348,17 +348,32 @@ void container_run_send_term(ContainerRun *c, uint64_t remaining_usec) {
 		(void)sd_event_source_set_description(c->kill_timer, "container-kill");
 }
 
+/* Already stopping: a shorter grace (a second stop request) brings SIGKILL forward, never
+ * sooner than the 2 s floor (StopContainer again with the smaller timeout). */
+static void kill_sooner(ContainerRun *c, uint64_t grace_usec) {
+	uint64_t now, at;
+	if (!c->kill_timer || c->kill_sent_kill ||
+	    sd_event_now(c->pod->kubelet->event, CLOCK_MONOTONIC, &now) < 0 ||
+	    sd_event_source_get_time(c->kill_timer, &at) < 0)
+		return;
+	if (now + MAX(grace_usec, MIN_KILL_GRACE_USEC) < at)
+		(void)sd_event_source_set_time(c->kill_timer,
+		                               now + MAX(grace_usec, MIN_KILL_GRACE_USEC));
+}
+
 void container_run_kill(ContainerRun *c, KillReason reason, uint64_t grace_usec) {
 	PodWorker *w = c->pod;
 	if (!container_run_active(c))
 		return;
 	bool first = c->kill_reason == KILL_NONE || c->state == RUN_CREATING;
+	if (!first && c->kill_sent_term) {
+		kill_sooner(c, grace_usec);
+		return;
+	}
 	c->kill_reason = reason;
 	c->kill_grace_usec = grace_usec;
 	if (c->state == RUN_CREATING)
 		return; /* on_notify kills it once it runs */
-	if (!first && c->kill_sent_term)
-		return;
 	pod_probes_container_stopping(c);
 	pod_events_add(&w->events, false, "Killing", kubelet_now(w->kubelet),
 	               reason == KILL_LIVENESS
