@@ -89,6 +89,8 @@ static int live_set(ImageStore *s, const StoreIndex *idx, Live *l, Diag *diag) {
 	int r = 0;
 	for (size_t i = 0; r >= 0 && i < idx->n; i++) {
 		r = img_strv_push(&l->blobs, &l->n_blobs, idx->images[i].manifest);
+		for (size_t k = 0; r >= 0 && idx->images[i].blobs && idx->images[i].blobs[k]; k++)
+			r = img_strv_push(&l->blobs, &l->n_blobs, idx->images[i].blobs[k]);
 		if (r >= 0)
 			r = img_strv_push(&l->blobs, &l->n_blobs, idx->images[i].id);
 		if (r >= 0)

@@ -10,6 +10,7 @@
 #include "image.h"
 #include "oci.h"
 
+struct archive;
 struct archive_entry;
 
 /* --- layer.c: one layer tar (plain, gzip, zstd, xz, bzip2) verified and unpacked */
@@ -34,6 +35,8 @@ typedef struct LayerResult {
 	int filter;       /* ARCHIVE_FILTER_* of the input */
 } LayerResult;
 
+/* gzip, zstd, xz, bzip2: those libarchive decodes itself (never an external program). */
+void layer_support_filters(struct archive *a);
 /* Unpack into dest (an empty directory; NULL: verify and measure only). At most max_bytes of
  * file data and lim->max_entries entries. what names the layer in messages. */
 int layer_unpack(const LayerSource *src, const char *dest, const ImageLimits *lim,
@@ -83,7 +86,8 @@ bool store_has_layer(const ImageStore *s, const char *diff_id);
 
 typedef struct IndexImage {
 	char *ref;      /* normalised reference, the key */
-	char *manifest; /* manifest digest */
+	char *manifest; /* the digest the source's index.json named: the repo digest */
+	char **blobs;   /* every blob of the image but its config: index(es), manifest */
 	char *id;       /* config digest */
 	char **layers;  /* diff_ids, bottom first */
 	uint64_t size;
@@ -130,10 +134,20 @@ typedef struct ImportPlan {
 	char **staged;   /* per layer: staging directory, or NULL when the store has it */
 	size_t n_layers;
 	uint64_t size;
+	/* image indexes passed on the way to the manifest, top first (the top one's digest is
+	 * the image's repo digest, as for containerd) */
+	char **index_digests;
+	char **index_data;
+	size_t *index_sizes;
+	size_t n_index;
 } ImportPlan;
 
 void import_plan_done(ImportPlan *p);
 int import_plan_add_layer(ImportPlan *p, const char *diff_id, char *staged_dir);
+/* Takes data. */
+int import_plan_add_index(ImportPlan *p, const char *digest, char *data, size_t size);
+/* The repo digest: the top index, else the manifest. */
+const char *import_plan_top_digest(const ImportPlan *p);
 
 /* import-oci.c: from an OCI layout directory. */
 int import_oci_dir(ImageStore *s, const char *layout, const ImageRef *target, const char *name,

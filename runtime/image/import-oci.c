@@ -113,9 +113,16 @@ static void list_refs(const OciIndex *idx, Diag *diag, const char *why) {
 	           strempty(names));
 }
 
+static bool platform_fits(const OciDescriptor *d) {
+	return !d->os || (streq(d->os, "linux") && streq_ptr(d->architecture, img_host_arch()));
+}
+
+/* By ref.name (--oci-ref, else the target's tag or name), else the only one; among manifests
+ * of the same name, the one for this platform. */
 static int pick_manifest(const OciIndex *idx, const ImageImportOptions *o, const ImageRef *target,
                          const char *name, const OciDescriptor **ret, Diag *diag) {
 	_cleanup_free_ char *full = image_ref_string(target);
+	const OciDescriptor *found = NULL;
 
 	if (idx->n_manifests == 0) {
 		diag_error(diag, NULL, "the layout's index.json lists no image");
@@ -126,12 +133,14 @@ static int pick_manifest(const OciIndex *idx, const ImageImportOptions *o, const
 		if (o->oci_ref ? streq_ptr(rn, o->oci_ref)
 		               : rn && (streq_ptr(rn, target->tag) || streq(rn, name) ||
 		                        streq_ptr(rn, full))) {
-			*ret = &idx->manifests[i];
-			return 0;
+			if (!found || (!platform_fits(found) && platform_fits(&idx->manifests[i])))
+				found = &idx->manifests[i];
 		}
 	}
-	if (!o->oci_ref && idx->n_manifests == 1) {
-		*ret = &idx->manifests[0];
+	if (!found && !o->oci_ref && idx->n_manifests == 1)
+		found = &idx->manifests[0];
+	if (found) {
+		*ret = found;
 		return 0;
 	}
 	list_refs(idx, diag,
@@ -180,8 +189,12 @@ static int resolve_manifest(int ldfd, const OciDescriptor *d, const ImageLimits 
 			r = -EMEDIUMTYPE;
 			break;
 		}
-		r = oci_parse_index(plan->manifest, plan->manifest_size, lim->max_layout_manifests,
-		                    &nested[depth], diag);
+		r = import_plan_add_index(plan, d->digest, TAKE_PTR(plan->manifest),
+		                          plan->manifest_size);
+		if (r >= 0)
+			r = oci_parse_index(plan->index_data[plan->n_index - 1],
+			                    plan->index_sizes[plan->n_index - 1],
+			                    lim->max_layout_manifests, &nested[depth], diag);
 		if (r >= 0)
 			r = pick_platform(&nested[depth], &d, diag);
 		depth++;
@@ -311,10 +324,7 @@ static struct archive *open_tar(const char *path, Diag *diag) {
 	struct archive *a = archive_read_new();
 	if (!a)
 		return NULL;
-	archive_read_support_filter_gzip(a);
-	archive_read_support_filter_zstd(a);
-	archive_read_support_filter_xz(a);
-	archive_read_support_filter_bzip2(a);
+	layer_support_filters(a);
 	archive_read_support_format_tar(a);
 	if (archive_read_open_filename(a, path, 256 * 1024) != ARCHIVE_OK) {
 		diag_error(diag, NULL, "%s: not a tar archive: %s", path, archive_error_string(a));

@@ -54,7 +54,38 @@ void import_plan_done(ImportPlan *p) {
 	}
 	free(p->diff_ids);
 	free(p->staged);
+	for (size_t i = 0; i < p->n_index; i++) {
+		free(p->index_digests[i]);
+		free(p->index_data[i]);
+	}
+	free(p->index_digests);
+	free(p->index_data);
+	free(p->index_sizes);
 	*p = (ImportPlan){};
+}
+
+int import_plan_add_index(ImportPlan *p, const char *digest, char *data, size_t size) {
+	char **d = realloc(p->index_digests, (p->n_index + 2) * sizeof(char *));
+	if (d)
+		p->index_digests = d;
+	char **b = realloc(p->index_data, (p->n_index + 1) * sizeof(char *));
+	if (b)
+		p->index_data = b;
+	size_t *z = realloc(p->index_sizes, (p->n_index + 1) * sizeof(size_t));
+	if (z)
+		p->index_sizes = z;
+	if (!d || !b || !z || !(d[p->n_index] = strdup(digest))) {
+		free(data);
+		return -ENOMEM;
+	}
+	b[p->n_index] = data;
+	z[p->n_index++] = size;
+	d[p->n_index] = NULL; /* a string vector */
+	return 0;
+}
+
+const char *import_plan_top_digest(const ImportPlan *p) {
+	return p->n_index > 0 ? p->index_digests[0] : p->manifest_digest;
 }
 
 int import_plan_add_layer(ImportPlan *p, const char *diff_id, char *staged_dir) {
@@ -119,6 +150,8 @@ static int import_commit(ImageStore *s, const char *ref, ImportPlan *p, ImageImp
 	if (lock < 0)
 		return lock;
 	r = store_write_blob(s, p->manifest_digest, p->manifest, p->manifest_size);
+	for (size_t i = 0; r >= 0 && i < p->n_index; i++)
+		r = store_write_blob(s, p->index_digests[i], p->index_data[i], p->index_sizes[i]);
 	if (r >= 0)
 		r = store_write_blob(s, p->config_digest, p->config, p->config_size);
 	if (r < 0) {
@@ -130,12 +163,18 @@ static int import_commit(ImageStore *s, const char *ref, ImportPlan *p, ImageImp
 		r = store_index_load(s, &idx, diag);
 	if (r >= 0) {
 		img.ref = strdup(ref);
-		img.manifest = strdup(p->manifest_digest);
+		img.manifest = strdup(import_plan_top_digest(p));
 		img.id = strdup(p->config_digest);
 		img.size = p->size;
 		img.imported = (int64_t)time(NULL);
 		r = img.ref && img.manifest && img.id ? img_strv_copy(p->diff_ids, &img.layers)
 		                                      : -ENOMEM;
+	}
+	if (r >= 0)
+		r = img_strv_copy(p->index_digests, &img.blobs);
+	if (r >= 0) {
+		size_t n = p->n_index;
+		r = img_strv_push(&img.blobs, &n, p->manifest_digest);
 	}
 	if (r >= 0)
 		r = store_index_put(&idx, &img, &res->replaced_id);
@@ -218,7 +257,7 @@ static int import_dir(ImageStore *s, const char *name, const char *path, const I
 static int fill_result(const char *ref, const ImportPlan *p, ImageImportResult *res) {
 	res->ref = strdup(ref);
 	res->id = strdup(p->config_digest);
-	res->manifest_digest = strdup(p->manifest_digest);
+	res->manifest_digest = strdup(import_plan_top_digest(p));
 	res->n_layers = p->n_layers;
 	res->size = p->size;
 	return res->ref && res->id && res->manifest_digest ? 0 : -ENOMEM;

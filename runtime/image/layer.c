@@ -93,6 +93,25 @@ static la_ssize_t diff_read(struct archive *a, void *userdata, const void **buf)
 	return n;
 }
 
+void layer_support_filters(struct archive *a) {
+	static int (*const filters[])(struct archive *) = {
+		archive_read_support_filter_gzip,
+		archive_read_support_filter_zstd,
+		archive_read_support_filter_xz,
+		archive_read_support_filter_bzip2,
+	};
+	/* Only what libarchive does with a library: where it would run an external program instead
+	 * (ARCHIVE_WARN), the filter is left out. */
+	for (size_t i = 0; i < ELEMENTSOF(filters); i++) {
+		struct archive *probe = archive_read_new();
+		bool native = probe && filters[i](probe) == ARCHIVE_OK;
+		if (probe)
+			archive_read_free(probe);
+		if (native)
+			(void)filters[i](a);
+	}
+}
+
 static int open_readers(Unpack *u) {
 	struct archive_entry *e;
 
@@ -100,11 +119,7 @@ static int open_readers(Unpack *u) {
 	u->inner = archive_read_new();
 	if (!u->outer || !u->inner)
 		return -ENOMEM;
-	/* Only filters libarchive implements with libraries: never an external program. */
-	archive_read_support_filter_gzip(u->outer);
-	archive_read_support_filter_zstd(u->outer);
-	archive_read_support_filter_xz(u->outer);
-	archive_read_support_filter_bzip2(u->outer);
+	layer_support_filters(u->outer);
 	archive_read_support_format_raw(u->outer);
 	archive_read_support_format_tar(u->inner);
 	if (archive_read_open(u->outer, u, NULL, src_read, NULL) != ARCHIVE_OK ||

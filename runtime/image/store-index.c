@@ -20,6 +20,7 @@ void index_image_done(IndexImage *i) {
 	free(i->ref);
 	free(i->manifest);
 	free(i->id);
+	strv_free(i->blobs);
 	strv_free(i->layers);
 	*i = (IndexImage){};
 }
@@ -45,6 +46,7 @@ static int parse_entry(json_object *o, IndexImage *ret, Diag *diag) {
 	    img_json_string(o, "manifest", "index.json", &manifest, diag) < 0 ||
 	    img_json_string(o, "id", "index.json", &id, diag) < 0 ||
 	    img_json_strv(o, "layers", "index.json", 4096, &img.layers, diag) < 0 ||
+	    img_json_strv(o, "blobs", "index.json", 16, &img.blobs, diag) < 0 ||
 	    img_json_int64(o, "size", "index.json", &size, NULL, diag) < 0 ||
 	    img_json_int64(o, "imported", "index.json", &imported, NULL, diag) < 0)
 		r = -EUCLEAN;
@@ -54,6 +56,13 @@ static int parse_entry(json_object *o, IndexImage *ret, Diag *diag) {
 	for (size_t i = 0; r >= 0 && img.layers[i]; i++)
 		if (!image_digest_valid(img.layers[i]))
 			r = -EUCLEAN;
+	for (size_t i = 0; r >= 0 && img.blobs && img.blobs[i]; i++)
+		if (!image_digest_valid(img.blobs[i]))
+			r = -EUCLEAN;
+	if (r >= 0 && !img.blobs) {
+		size_t n = 0;
+		r = img_strv_push(&img.blobs, &n, manifest);
+	}
 	if (r >= 0) {
 		img.ref = strdup(ref);
 		img.manifest = strdup(manifest);
@@ -117,6 +126,7 @@ static json_object *entry_to_json(const IndexImage *img) {
 	json_object_object_add(o, "ref", json_object_new_string(img->ref));
 	json_object_object_add(o, "manifest", json_object_new_string(img->manifest));
 	json_object_object_add(o, "id", json_object_new_string(img->id));
+	json_object_object_add(o, "blobs", img_json_new_strv(img->blobs));
 	json_object_object_add(o, "layers", img_json_new_strv(img->layers));
 	json_object_object_add(o, "size", json_object_new_int64((int64_t)img->size));
 	json_object_object_add(o, "imported", json_object_new_int64(img->imported));

@@ -98,7 +98,8 @@ idx = json.load(open(f"{d}/index.json"))
 m = idx["manifests"][0]
 arch = {"x86_64": "amd64", "aarch64": "arm64"}.get(os.uname().machine, os.uname().machine)
 inner = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
-         "manifests": [dict(m, platform={"os": "linux", "architecture": "s390x"}, annotations={}),
+         "manifests": [dict(m, platform={"os": "linux", "architecture": "s390x"}, annotations={},
+                            digest="sha256:" + "f" * 64),  # absent: must not be picked
                        dict(m, platform={"os": "linux", "architecture": arch}, annotations={})]}
 b = json.dumps(inner).encode()
 h = hashlib.sha256(b).hexdigest()
@@ -108,6 +109,15 @@ idx["manifests"] = [{"mediaType": inner["mediaType"], "digest": "sha256:" + h, "
 json.dump(idx, open(f"{d}/index.json", "w"))
 PY
 img import multi:v2 "$T/multi" | grep -q "(2 layers, 0 new," || fail "multi-platform index"
+# the index's digest is the repo digest (what a Pod pins), and its blobs are kept
+idx_digest=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["manifests"][0]["digest"])' "$T/multi/index.json")
+[ "$(img inspect multi:v2 | json_get '["manifestDigest"]')" = "$idx_digest" ] || fail "repo digest"
+[ "$(img inspect "multi@$idx_digest" | json_get '["id"]')" = "$(img inspect app:v2 | json_get '["id"]')" ] ||
+	fail "lookup by the index digest"
+img gc >/dev/null
+[ -f "$STORE/blobs/sha256/${idx_digest#sha256:}" ] || fail "index blob collected"
+img rm multi:v2 >/dev/null
+[ ! -f "$STORE/blobs/sha256/${idx_digest#sha256:}" ] || fail "index blob kept after rm"
 
 [ -z "$(ls -A "$STORE/tmp")" ] || fail "staging left behind"
 echo PASS

@@ -3,6 +3,7 @@
 . "$(dirname "$0")/common.inc"
 
 make_rootfs "$T/rootfs"
+echo ca >"$T/rootfs/etc/NetLock_Arany_=Class_Gold=_Főtanúsítvány.pem" # names are bytes
 tar --sort=name -C "$T/rootfs" -cf "$T/rootfs.tar" .
 gzip -n -k "$T/rootfs.tar"
 zstd -q -k "$T/rootfs.tar"
@@ -41,6 +42,7 @@ for t in dir tar; do
 	[ "$(readlink "$m/bin/ls")" = /bin/busybox ] || fail "$t: absolute symlink kept"
 	[ "$(stat -c %a "$m/tmp")" = 1777 ] || fail "$t: mode"
 	[ "$(stat -c %h "$m/etc/greeting")" = 2 ] || fail "$t: hard link"
+	[ -f "$m/etc/NetLock_Arany_=Class_Gold=_Főtanúsítvány.pem" ] || fail "$t: UTF-8 name"
 done
 
 # a file that is not a tar, an empty file, a missing path
@@ -53,4 +55,12 @@ expect_fail "No such file" img import nope "$T/does-not-exist"
 expect_fail "not a digest" img import "app@sha256:$(printf '%064d' 0)" "$T/rootfs.tar"
 expect_fail "invalid image reference" img import "Bad:Name" "$T/rootfs.tar"
 [ -z "$(ls -A "$STORE/tmp")" ] || fail "staging left behind"
+
+# the CLI's own errors
+expect_fail "usage" "$SKIFF" image
+expect_fail 'unknown command "frob"' img frob
+expect_fail "usage" img import onlyname
+expect_fail "usage" img inspect
+expect_fail "invalid --cmd" img import --cmd '["unterminated' x "$T/rootfs.tar"
+expect_fail "invalid --cmd" img import --env NOEQUALS x "$T/rootfs.tar"
 echo PASS
