@@ -79,6 +79,11 @@ static const ConfigField fields[_FIELD_MAX] = {
 	  FLAG_SCALAR, "cpu-cfs-quota-period"),
 	K(FIELD_MEMORY_THROTTLING_FACTOR, "memoryThrottlingFactor", FT_FLOAT,
 	  memory_throttling_factor, FLAG_SCALAR, NULL),
+	K(FIELD_SECCOMP_DEFAULT, "seccompDefault", FT_BOOL, seccomp_default, FLAG_SCALAR,
+	  "seccomp-default"),
+	/* per gate, the flag wins over the file (kubeletConfigFlagPrecedence) */
+	K(FIELD_FEATURE_GATES, "featureGates", FT_FEATURE_GATES, feature_gates, FLAG_MAP_BOOL,
+	  "feature-gates"),
 	K(FIELD_POD_LOGS_DIR, "podLogsDir", FT_PATH, skiff.pod_log_dir, FLAG_SCALAR, NULL),
 	S(FIELD_ROOT_DIR, "rootDir", FT_PATH, root_dir, FLAG_SCALAR, "root-dir"),
 	/* skiff extension, so tests need no config file for a private state directory */

@@ -23,6 +23,7 @@ typedef enum FieldType {
 	FT_STRING_MAP,    /* StringMap: object of strings */
 	FT_STRING_LIST,   /* char ** strv: array of strings */
 	FT_HEADER_MAP,    /* HeaderMap: object of arrays of strings */
+	FT_FEATURE_GATES, /* FeatureGates: object of booleans, keys the known gates */
 } FieldType;
 
 /* How a flag spells a map or list (k8s.io/component-base/cli/flag). */
@@ -32,6 +33,7 @@ typedef enum FlagSyntax {
 	FLAG_MAP_LANGLE,     /* LangleSeparatedMapStringString: k<v,k<v */
 	FLAG_MULTIMAP_COLON, /* ColonSeparatedMultimapStringString: k:v,k:v */
 	FLAG_LIST_COMMA,     /* pflag StringSlice: a,b */
+	FLAG_MAP_BOOL,       /* MapStringBool: k=true,k=false */
 } FlagSyntax;
 
 typedef struct ConfigField {
@@ -63,3 +65,8 @@ int config_parse_int(const char *s, int64_t min, int64_t max, int64_t *ret);
 int config_set_string(char **dst, const char *s);
 /* Resolve a relative path against base (NULL: leave it). */
 int config_resolve_path(const char *base, const char *p, char **ret);
+
+/* Record one gate of a featureGates map: -ENOENT for a gate skiff does not know. */
+int feature_gates_set(FeatureGates *g, const char *name, bool value);
+/* Store every gate's effective value in its SkiffConfig bool (memory_qos, ...). */
+void feature_gates_resolve(SkiffConfig *c);

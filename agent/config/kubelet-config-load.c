@@ -134,6 +134,35 @@ static int decode_header_map(json_object *v, const char *path, Diag *d, HeaderMa
 	return ret;
 }
 
+/*
+ * featureGates (map[string]bool): the file's map replaces the defaults; each key must be a
+ * gate skiff knows, reported as the kubelet's feature gate parser does (SetFromMap). The
+ * kubelet stops at the first unknown gate; every one is listed here.
+ */
+static int decode_feature_gates(json_object *v, const char *path, Diag *d, FeatureGates *g) {
+	int ret = 0;
+	if (!json_object_is_type(v, json_type_object)) {
+		type_error(d, path, "map of booleans", v);
+		return -EINVAL;
+	}
+	*g = (FeatureGates){};
+	json_object_object_foreach (v, key, val) {
+		_cleanup_free_ char *p = NULL;
+		if (asprintf(&p, "%s[%s]", path, key) < 0)
+			return -ENOMEM;
+		if (!json_object_is_type(val, json_type_boolean)) {
+			type_error(d, p, "boolean", val);
+			ret = -EINVAL;
+			continue;
+		}
+		if (feature_gates_set(g, key, json_object_get_boolean(val)) < 0) {
+			diag_error(d, p, "unrecognized feature gate: %s", key);
+			ret = -EINVAL;
+		}
+	}
+	return ret;
+}
+
 static int parse_duration(const char *s, int64_t *ret, const char *path, Diag *d) {
 	_cleanup_free_ char *err = NULL;
 	int r = duration_parse(s, ret, &err);
@@ -213,6 +242,8 @@ static int decode_scalar(DecodeContext *ctx, const ConfigField *f, json_object *
 		return decode_string_list(v, path, d, ptr);
 	case FT_HEADER_MAP:
 		return decode_header_map(v, path, d, ptr);
+	case FT_FEATURE_GATES:
+		return decode_feature_gates(v, path, d, ptr);
 	}
 	return -EINVAL;
 }

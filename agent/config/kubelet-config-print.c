@@ -30,6 +30,17 @@ static json_object *header_map_to_json(const HeaderMap *m) {
 	return o;
 }
 
+/* The effective value of every gate skiff knows (AllAlpha/AllBeta resolved into them). */
+static json_object *feature_gates_to_json(const FeatureGates *g) {
+	json_object *o = json_object_new_object();
+	for (size_t i = 0; o && i < _FEATURE_GATE_MAX; i++)
+		if (!feature_gate_is_special((FeatureGateId)i))
+			json_object_object_add(
+			        o, feature_gate_to_string((FeatureGateId)i),
+			        json_object_new_boolean(feature_gate_enabled(g, (FeatureGateId)i)));
+	return o;
+}
+
 static json_object *duration_to_json(int64_t ns) {
 	char buf[DURATION_STRING_MAX];
 	return json_object_new_string(duration_to_string(ns, buf));
@@ -66,6 +77,8 @@ static json_object *field_to_json(const SkiffConfig *c, const ConfigField *f) {
 		return strv_to_json(*(char **const *)p);
 	case FT_HEADER_MAP:
 		return header_map_to_json(p);
+	case FT_FEATURE_GATES:
+		return feature_gates_to_json(p);
 	}
 	return NULL;
 }

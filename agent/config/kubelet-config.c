@@ -262,6 +262,7 @@ int skiff_config_finish(SkiffConfig *c, const char *hostname, Diag *diag) {
 		r = derive_path(&c->skiff.api_socket, c->skiff.state_dir, "skiff.sock");
 	if (r < 0)
 		return r;
+	feature_gates_resolve(c);
 	r = derive_node_name(c, hostname, diag);
 	if (r == -ENOMEM)
 		return r;

@@ -85,6 +85,8 @@ typedef enum ConfigFieldId {
 	FIELD_CPU_CFS_QUOTA,
 	FIELD_CPU_CFS_QUOTA_PERIOD,
 	FIELD_MEMORY_THROTTLING_FACTOR,
+	FIELD_SECCOMP_DEFAULT,
+	FIELD_FEATURE_GATES,
 	FIELD_POD_LOGS_DIR, /* the kubelet's podLogsDir: an alias of skiff.podLogDir */
 	/* skiff: */
 	FIELD_ROOT_DIR,
@@ -99,6 +101,25 @@ typedef enum ConfigFieldId {
 	FIELD_POLICY,
 	_FIELD_MAX,
 } ConfigFieldId;
+
+/*
+ * The feature gates skiff knows: k8s.io/component-base/featuregate's AllAlpha/AllBeta and the
+ * kubelet gates skiff acts on (pkg/features/kube_features.go). Any other name is refused, as
+ * the kubelet refuses a gate it does not know.
+ */
+typedef enum FeatureGateId {
+	FEATURE_ALL_ALPHA, /* AllAlpha: the value of every alpha gate not given */
+	FEATURE_ALL_BETA,  /* AllBeta: the same for beta gates */
+	FEATURE_MEMORY_QOS,
+	_FEATURE_GATE_MAX,
+	_FEATURE_GATE_INVALID = -EINVAL,
+} FeatureGateId;
+
+/* The featureGates map as given: the file's, with --feature-gates winning gate by gate. */
+typedef struct FeatureGates {
+	bool set[_FEATURE_GATE_MAX];
+	bool value[_FEATURE_GATE_MAX];
+} FeatureGates;
 
 typedef struct SkiffSection {
 	char *root_dir;          /* /var/lib/skiff */
@@ -146,6 +167,8 @@ typedef struct SkiffConfig {
 	bool cpu_cfs_quota;                          /* true */
 	int64_t cpu_cfs_quota_period;                /* ns (100ms) */
 	double memory_throttling_factor;             /* 0.9 */
+	bool seccomp_default;                        /* seccompDefault (false) */
+	FeatureGates feature_gates;                  /* featureGates, as given */
 
 	SkiffSection skiff;
 
@@ -155,6 +178,7 @@ typedef struct SkiffConfig {
 	ResourceAmounts system_reserved_amounts;
 	ResourceAmounts node_capacity_amounts;
 	int64_t container_log_max_size_bytes;
+	bool memory_qos; /* feature gate MemoryQoS (alpha, default false) */
 
 	/* --- bookkeeping for messages --- */
 	char *config_file;  /* --config as given, NULL without one */
@@ -227,6 +251,13 @@ int skiff_config_validate(const SkiffConfig *c, Diag *diag);
 
 /* The effective configuration as a KubeletConfiguration object (for -o yaml|json). */
 int skiff_config_to_json(const SkiffConfig *c, json_object **ret);
+
+const char *feature_gate_to_string(FeatureGateId id);
+FeatureGateId feature_gate_from_string(const char *s); /* case-sensitive, as the kubelet */
+/* AllAlpha / AllBeta: they set other gates and are not features themselves. */
+bool feature_gate_is_special(FeatureGateId id);
+/* featuregate Enabled(): the value given, else AllAlpha/AllBeta for its stage, else default. */
+bool feature_gate_enabled(const FeatureGates *g, FeatureGateId id);
 
 const char *cgroup_driver_to_string(CgroupDriver d);
 CgroupDriver cgroup_driver_from_string(const char *s);

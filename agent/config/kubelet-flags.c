@@ -81,6 +81,42 @@ static int map_item(FlagState *s, const ConfigField *f, const char *flag, const 
 	return string_map_set(ptr, k, v);
 }
 
+/*
+ * --feature-gates: cliflag.MapStringBool's "Name=bool" pairs (trimmed, strconv.ParseBool), then
+ * the gate names as the kubelet's SetFromMap checks them once flags and file are merged.
+ */
+static int gate_item(FlagState *s, const ConfigField *f, const char *flag, const char *item) {
+	_cleanup_free_ char *copy = strdup(item), *why = NULL;
+	bool value;
+
+	if (!copy)
+		return -ENOMEM;
+	char *at = strchr(copy, '=');
+	if (!at) {
+		flag_invalid(s->diag, flag, item, "malformed pair, expect string=bool");
+		return -EINVAL;
+	}
+	*at = '\0';
+	const char *k = trim(copy), *v = trim(at + 1);
+	if (config_parse_bool(v, &value) < 0) {
+		if (asprintf(&why,
+		             "invalid value of %s: %s, err: strconv.ParseBool: parsing \"%s\": "
+		             "invalid syntax",
+		             k, v, v) < 0)
+			return -ENOMEM;
+		flag_invalid(s->diag, flag, item, why);
+		return -EINVAL;
+	}
+	if (feature_gates_set(config_field_ptr(s->c, f), k, value) < 0) {
+		_cleanup_free_ char *p = NULL;
+		if (asprintf(&p, "--%s", flag) < 0)
+			return -ENOMEM;
+		diag_error(s->diag, p, "unrecognized feature gate: %s", k);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int list_item(FlagState *s, const ConfigField *f, const char *flag, const char *item) {
 	return strv_extend(config_field_ptr(s->c, f), item);
 }
@@ -193,6 +229,10 @@ static int apply_flag(FlagState *s, const ConfigField *f, ConfigFieldId id, cons
 		if (r >= 0)
 			r = for_each_item(s, f, flag, value, list_item);
 		break;
+	case FLAG_MAP_BOOL:
+		/* not cleared: the kubelet adds the file's gates back under the flag's */
+		r = for_each_item(s, f, flag, value, gate_item);
+		break;
 	default:
 		r = clear_collection(s, f, id);
 		if (r >= 0)
@@ -223,13 +263,16 @@ static int split_flag(const char *arg, char **ret_name, const char **ret_value) 
 	return 0;
 }
 
-/* Returns how many extra argv entries were consumed (0 or 1), or -errno. */
-static int handle_flag(FlagState *s, int argc, char **argv, int i) {
+/*
+ * Apply argv[i]; *ret_used says how many extra argv entries it consumed (0 or 1), also when
+ * the value was refused, so that a bad value is not reported again as a stray argument.
+ */
+static int handle_flag(FlagState *s, int argc, char **argv, int i, int *ret_used) {
 	_cleanup_free_ char *name = NULL;
 	const char *value, *canonical;
 	ConfigFieldId id;
-	int used = 0;
 
+	*ret_used = 0;
 	int r = split_flag(argv[i], &name, &value);
 	if (r < 0)
 		return r;
@@ -240,19 +283,18 @@ static int handle_flag(FlagState *s, int argc, char **argv, int i) {
 		return -EINVAL;
 	}
 	if (!value && (!f || f->type != FT_BOOL)) {
-		if (i + 1 >= argc) {
+		if (i + 1 >= argc || !argv[i + 1]) {
 			_cleanup_free_ char *p = NULL;
 			if (asprintf(&p, "--%s", name) >= 0)
 				diag_error(s->diag, p, "flag needs an argument");
 			return -EINVAL;
 		}
 		value = argv[i + 1];
-		used = 1;
+		*ret_used = 1;
 	}
 	if (!f) /* --config: read by skiff_config_find_config_flag() */
-		return used;
-	r = apply_flag(s, f, id, canonical, value ? value : "true");
-	return r < 0 ? r : used;
+		return 0;
+	return apply_flag(s, f, id, canonical, value ? value : "true");
 }
 
 int skiff_config_apply_flags(SkiffConfig *c, int argc, char **argv, const char *cwd, Diag *diag) {
@@ -272,14 +314,13 @@ int skiff_config_apply_flags(SkiffConfig *c, int argc, char **argv, const char *
 			ret = -EINVAL;
 			continue;
 		}
-		int r = handle_flag(&s, argc, argv, i);
+		int used;
+		int r = handle_flag(&s, argc, argv, i, &used);
 		if (r == -ENOMEM)
 			return r;
-		if (r < 0) {
+		if (r < 0)
 			ret = r;
-			continue;
-		}
-		i += r;
+		i += used;
 	}
 	return ret;
 }

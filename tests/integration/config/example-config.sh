@@ -16,7 +16,7 @@ for want in '"maxPods": 110' '"fileCheckFrequency": "20s"' '"evictionPressureTra
 	'"cpuCFSQuotaPeriod": "100ms"' '"memoryThrottlingFactor": 0.9' '"containerLogMaxSize": "10Mi"' \
 	'"memory.available": "100Mi"' '"imagefs.available": "15%"' '"signal": "allocatableMemory.available"' \
 	'"rootDir": "/var/lib/skiff"' '"imageDir": "/var/lib/skiff/images"' '"apiSocket": "/run/skiff/skiff.sock"' \
-	'"nodeName": "test-node"' '"policy": "kubelet"'; do
+	'"nodeName": "test-node"' '"policy": "kubelet"' '"seccompDefault": false' '"MemoryQoS": false'; do
 	grep -qF -- "$want" "$tmp/out.json" || fail "missing $want in the effective configuration"
 done
 

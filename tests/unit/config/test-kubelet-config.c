@@ -127,6 +127,8 @@ static void test_defaults(void **state) {
 	assert_string_equal(c->skiff.node_name, "test-node.example");
 	assert_string_equal(c->skiff.policy, "kubelet");
 	assert_false(c->skiff.static_pods_critical);
+	assert_false(c->seccomp_default);
+	assert_false(c->memory_qos);
 	/* default evictionHard: 4 thresholds, the memory one cloned for allocatable, containerfs */
 	assert_int_equal(c->eviction_hard.n, 4);
 	assert_int_equal(c->thresholds.n, 4 + 1 + 2);
@@ -308,6 +310,8 @@ static void test_flag_errors(void **state) {
 	             "--cgroup-driver: invalid value \"upstart\": must be one of \"cgroupfs\" or "
 	             "\"systemd\"");
 	expect_error(&r, "--container-log-max-files: flag needs an argument");
+	/* a refused value given as the next argument is not reported again as a stray one */
+	assert_int_equal(r.diag.n_errors, 8);
 	assert_null(r.c);
 }
 
@@ -454,6 +458,167 @@ static void test_print_round_trip(void **state) {
 	json_object_put(o);
 }
 
+static void test_seccomp_default(void **state) {
+	_cleanup_(run_done) Run file = {}, flag = {}, both = {}, bad = {}, badflag = {};
+	static const char *const on[] = { "--seccomp-default", NULL };
+	static const char *const off[] = { "--seccomp_default=false", NULL };
+	static const char *const maybe[] = { "--seccomp-default=maybe", NULL };
+
+	build(&file, HEADER "seccompDefault: true\n", NULL);
+	expect_ok(&file);
+	assert_true(file.c->seccomp_default);
+	/* a bool flag never takes the next argument: "--seccomp-default" alone means true */
+	build(&flag, NULL, on);
+	expect_ok(&flag);
+	assert_true(flag.c->seccomp_default);
+	build(&both, HEADER "seccompDefault: true\n", off);
+	expect_ok(&both);
+	assert_false(both.c->seccomp_default);
+	build(&bad, HEADER "seccompDefault: \"true\"\n", NULL);
+	expect_error(&bad,
+	             "/etc/skiff/config.yaml: seccompDefault: invalid type: expected boolean, "
+	             "got string");
+	build(&badflag, NULL, maybe);
+	expect_error(&badflag, "--seccomp-default: invalid value \"maybe\"");
+}
+
+static void test_feature_gates_file(void **state) {
+	_cleanup_(run_done) Run yaml = {}, json = {}, off = {}, empty = {};
+
+	build(&yaml, HEADER "featureGates:\n  MemoryQoS: true\n", NULL);
+	expect_ok(&yaml);
+	assert_true(yaml.c->memory_qos);
+	assert_int_equal(yaml.diag.n_warnings, 0);
+	build(&json,
+	      "{\"apiVersion\": \"kubelet.config.k8s.io/v1beta1\", \"kind\": "
+	      "\"KubeletConfiguration\", \"featureGates\": {\"MemoryQoS\": true}}",
+	      NULL);
+	expect_ok(&json);
+	assert_true(json.c->memory_qos);
+	build(&off, HEADER "featureGates: {MemoryQoS: false}\n", NULL);
+	expect_ok(&off);
+	assert_false(off.c->memory_qos);
+	/* null leaves the gates at their defaults, as an absent key does */
+	build(&empty, HEADER "featureGates: null\n", NULL);
+	expect_ok(&empty);
+	assert_false(empty.c->memory_qos);
+}
+
+static void test_feature_gates_all_alpha(void **state) {
+	_cleanup_(run_done) Run all = {}, except = {}, beta = {}, off = {};
+
+	/* featuregate: AllAlpha sets every alpha gate not given; MemoryQoS is alpha */
+	build(&all, HEADER "featureGates: {AllAlpha: true}\n", NULL);
+	expect_ok(&all);
+	assert_true(all.c->memory_qos);
+	/* a gate given keeps its value whatever the order (setUnsetAlphaGates) */
+	build(&except, HEADER "featureGates: {MemoryQoS: false, AllAlpha: true}\n", NULL);
+	expect_ok(&except);
+	assert_false(except.c->memory_qos);
+	build(&beta, HEADER "featureGates: {AllBeta: true}\n", NULL);
+	expect_ok(&beta);
+	assert_false(beta.c->memory_qos);
+	build(&off, HEADER "featureGates: {AllAlpha: false, MemoryQoS: true}\n", NULL);
+	expect_ok(&off);
+	assert_true(off.c->memory_qos);
+}
+
+static void test_feature_gates_flags(void **state) {
+	_cleanup_(run_done) Run on = {}, merged = {}, over = {}, twice = {}, blank = {};
+	static const char *const f_on[] = { "--feature-gates=MemoryQoS=true", NULL };
+	static const char *const f_other[] = { "--feature-gates", "AllBeta=false", NULL };
+	static const char *const f_over[] = { "--feature-gates", " MemoryQoS = False ,", NULL };
+	static const char *const f_twice[] = { "--feature-gates=MemoryQoS=false",
+		                               "--feature_gates=AllAlpha=true,MemoryQoS=1", NULL };
+	static const char *const f_blank[] = { "--feature-gates=", NULL };
+
+	build(&on, NULL, f_on);
+	expect_ok(&on);
+	assert_true(on.c->memory_qos);
+	/* kubeletConfigFlagPrecedence: the file's gates not named by the flag stay */
+	build(&merged, HEADER "featureGates: {MemoryQoS: true}\n", f_other);
+	expect_ok(&merged);
+	assert_true(merged.c->memory_qos);
+	/* ... and a gate the flag names takes the flag's value (pairs trimmed, ParseBool) */
+	build(&over, HEADER "featureGates: {MemoryQoS: true}\n", f_over);
+	expect_ok(&over);
+	assert_false(over.c->memory_qos);
+	/* later uses of the flag add to the earlier ones; the last value of a gate wins */
+	build(&twice, NULL, f_twice);
+	expect_ok(&twice);
+	assert_true(twice.c->memory_qos);
+	assert_true(twice.c->feature_gates.set[FEATURE_ALL_ALPHA]);
+	build(&blank, HEADER "featureGates: {MemoryQoS: true}\n", f_blank);
+	expect_ok(&blank);
+	assert_true(blank.c->memory_qos);
+}
+
+static void test_feature_gate_errors(void **state) {
+	_cleanup_(run_done) Run file = {}, flags = {}, shape = {};
+	static const char *const f[] = { "--feature-gates", "Foo=false,MemoryQoS=maybe,Bare",
+		                         "--feature-gates=memoryqos=true", NULL };
+
+	build(&file,
+	      HEADER "featureGates:\n  Foo: true\n  MemoryQoS: \"true\"\n  Bar: 1\n  Baz: null\n"
+	             "  AllAlpha: false\n",
+	      NULL);
+	expect_error(&file, "/etc/skiff/config.yaml: featureGates[Foo]: unrecognized feature gate: "
+	                    "Foo");
+	expect_error(&file, "/etc/skiff/config.yaml: featureGates[MemoryQoS]: invalid type: "
+	                    "expected boolean, got string");
+	expect_error(&file, "/etc/skiff/config.yaml: featureGates[Bar]: invalid type: expected "
+	                    "boolean, got integer");
+	expect_error(&file, "/etc/skiff/config.yaml: featureGates[Baz]: invalid type: expected "
+	                    "boolean, got null");
+	assert_int_equal(file.diag.n_errors, 4);
+	assert_null(file.c);
+
+	build(&flags, NULL, f);
+	expect_error(&flags, "--feature-gates: unrecognized feature gate: Foo");
+	expect_error(&flags, "--feature-gates: invalid value \"MemoryQoS=maybe\": invalid value of "
+	                     "MemoryQoS: maybe, err: strconv.ParseBool: parsing \"maybe\": invalid "
+	                     "syntax");
+	expect_error(&flags,
+	             "--feature-gates: invalid value \"Bare\": malformed pair, expect string=bool");
+	/* gate names are case-sensitive, as in the kubelet */
+	expect_error(&flags, "--feature-gates: unrecognized feature gate: memoryqos");
+	assert_int_equal(flags.diag.n_errors, 4);
+
+	build(&shape, HEADER "featureGates: [MemoryQoS]\n", NULL);
+	expect_error(&shape, "/etc/skiff/config.yaml: featureGates: invalid type: expected map of "
+	                     "booleans, got array");
+}
+
+static void test_print_feature_gates(void **state) {
+	_cleanup_(run_done) Run r = {}, back = {}, plain = {};
+	json_object *o = NULL, *p = NULL;
+	static const char *const flags[] = { "--feature-gates=AllAlpha=true", "--seccomp-default",
+		                             NULL };
+
+	build(&r, NULL, flags);
+	expect_ok(&r);
+	assert_int_equal(skiff_config_to_json(r.c, &o), 0);
+	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+	/* the effective value of each gate; AllAlpha is resolved into them */
+	assert_non_null(strstr(s, "\"featureGates\":{\"MemoryQoS\":true}"));
+	assert_non_null(strstr(s, "\"seccompDefault\":true"));
+	build(&back, s, NULL);
+	expect_ok(&back);
+	assert_int_equal(back.diag.n_warnings, 0);
+	assert_true(back.c->memory_qos);
+	assert_true(back.c->seccomp_default);
+	assert_false(back.c->feature_gates.set[FEATURE_ALL_ALPHA]);
+
+	build(&plain, NULL, NULL);
+	expect_ok(&plain);
+	assert_int_equal(skiff_config_to_json(plain.c, &p), 0);
+	s = json_object_to_json_string_ext(p, JSON_C_TO_STRING_PLAIN);
+	assert_non_null(strstr(s, "\"featureGates\":{\"MemoryQoS\":false}"));
+	assert_non_null(strstr(s, "\"seccompDefault\":false"));
+	json_object_put(o);
+	json_object_put(p);
+}
+
 static void test_decode_tree_prefix(void **state) {
 	_cleanup_(skiff_config_freep) SkiffConfig *c = NULL;
 	_cleanup_(diag_clear) Diag d = {};
@@ -511,6 +676,12 @@ int main(void) {
 		cmocka_unit_test(test_pod_logs_dir_alias),
 		cmocka_unit_test(test_empty_hostname),
 		cmocka_unit_test(test_print_round_trip),
+		cmocka_unit_test(test_seccomp_default),
+		cmocka_unit_test(test_feature_gates_file),
+		cmocka_unit_test(test_feature_gates_all_alpha),
+		cmocka_unit_test(test_feature_gates_flags),
+		cmocka_unit_test(test_feature_gate_errors),
+		cmocka_unit_test(test_print_feature_gates),
 		cmocka_unit_test(test_decode_tree_prefix),
 		cmocka_unit_test(test_from_tree),
 	};
