@@ -34,8 +34,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 	quantity_canonical(&q, canon);
 	check(quantity_parse(canon, &r, &err) == 0, "canonical text does not parse", canon);
 	check(quantity_cmp(&q, &r) == 0, "canonical text changes the value", canon);
-	check(strcmp(quantity_canonical(&r, again), canon) == 0, "canonical text not stable",
-	      canon);
+	/* BinarySI text without a binary suffix ("64000" for 62.5Ki) reads back as DecimalSI */
+	check(r.format != q.format || strcmp(quantity_canonical(&r, again), canon) == 0,
+	      "canonical text not stable", canon);
 	check(quantity_parse(text, &r, &err) == 0 && quantity_cmp(&q, &r) == 0,
 	      "String() text changes the value", text);
 

@@ -144,6 +144,7 @@ static const ParseCase parse_cases[] = {
 	{ "0.5Mi", "512Ki", BSI },
 	{ "0.05Gi", "53687091200m", BSI },
 	{ "0.025Ti", "27487790694400m", BSI },
+	{ "62.5Ki", "64000", BSI }, /* integral, but not a multiple of 1024 */
 	{ ".001Ki", "1024m", BSI },
 	{ ".000001Ki", "1024u", DSI },
 	{ ".000000001Ki", "1024n", DSI },
