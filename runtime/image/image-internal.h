@@ -160,7 +160,8 @@ int oci_tar_extract(const char *path, Staging *st, const ImageLimits *lim, char 
 /* import-rootfs.c */
 int import_rootfs_source(ImageStore *s, const LayerSource *src, const ImageImportOptions *o,
                          Staging *st, ImportPlan *plan, Diag *diag);
-int import_rootfs_dir_to_tar(const char *dir, Staging *st, char **ret_tar, Diag *diag);
+int import_rootfs_dir_to_tar(const char *dir, const ImageLimits *lim, Staging *st, char **ret_tar,
+                             Diag *diag);
 
 /* oci-build.c: the config and manifest of a single-layer image we make ourselves. */
 int oci_build_config(const ImageConfig *cfg, char *const *diff_ids, char **ret);

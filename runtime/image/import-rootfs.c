@@ -7,6 +7,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <sys/stat.h>
 
 #include "fileio.h"
@@ -100,10 +101,27 @@ static int copy_entry_data(struct archive *in, struct archive *out, const char *
 	}
 }
 
-static int write_entries(struct archive *disk, struct archive *w, const char *dir, Diag *diag) {
+/* The same bounds the unpack applies, so a huge tree fails before it is copied to staging. */
+static int check_bounds(const char *dir, struct archive_entry *e, const ImageLimits *lim,
+                        uint64_t *entries, uint64_t *bytes, Diag *diag) {
+	if (++*entries > lim->max_entries) {
+		diag_error(diag, NULL, "%s: more than %" PRIu64 " files", dir, lim->max_entries);
+		return -E2BIG;
+	}
+	if (archive_entry_filetype(e) == AE_IFREG && archive_entry_size(e) > 0 &&
+	    (*bytes += (uint64_t)archive_entry_size(e)) > lim->max_image_bytes) {
+		diag_error(diag, NULL, "%s: larger than the image size limit", dir);
+		return -EFBIG;
+	}
+	return 0;
+}
+
+static int write_entries(struct archive *disk, struct archive *w, const char *dir,
+                         const ImageLimits *lim, Diag *diag) {
 	_cleanup_(linkresolver_freep) struct archive_entry_linkresolver *lr =
 	        archive_entry_linkresolver_new();
 	struct archive_entry *e = archive_entry_new();
+	uint64_t entries = 0, bytes = 0;
 	int r = lr && e ? 0 : -ENOMEM;
 
 	if (r >= 0)
@@ -128,6 +146,9 @@ static int write_entries(struct archive *disk, struct archive *w, const char *di
 		archive_entry_linkify(lr, &out, &sparse);
 		if (!out)
 			continue;
+		r = check_bounds(dir, out, lim, &entries, &bytes, diag);
+		if (r < 0)
+			break;
 		if (archive_write_header(w, out) < ARCHIVE_WARN) {
 			diag_error(diag, NULL, "%s: %s", rel, archive_error_string(w));
 			r = -EIO;
@@ -138,7 +159,8 @@ static int write_entries(struct archive *disk, struct archive *w, const char *di
 	return r;
 }
 
-int import_rootfs_dir_to_tar(const char *dir, Staging *st, char **ret_tar, Diag *diag) {
+int import_rootfs_dir_to_tar(const char *dir, const ImageLimits *lim, Staging *st, char **ret_tar,
+                             Diag *diag) {
 	_cleanup_(archive_read_freep) struct archive *disk = archive_read_disk_new();
 	_cleanup_(archive_write_freep) struct archive *w = archive_write_new();
 	_cleanup_free_ char *tar = NULL;
@@ -160,7 +182,7 @@ int import_rootfs_dir_to_tar(const char *dir, Staging *st, char **ret_tar, Diag 
 		diag_error(diag, NULL, "%s: %s", tar, archive_error_string(w));
 		return -EIO;
 	}
-	r = write_entries(disk, w, dir, diag);
+	r = write_entries(disk, w, dir, lim, diag);
 	if (archive_write_close(w) != ARCHIVE_OK && r >= 0) {
 		diag_error(diag, NULL, "%s: %s", tar, archive_error_string(w));
 		r = -EIO;

@@ -244,7 +244,7 @@ static int import_dir(ImageStore *s, const char *name, const char *path, const I
 		kind = lstat(layout, &st_layout) == 0 ? IMAGE_SOURCE_OCI : IMAGE_SOURCE_ROOTFS;
 	if (kind == IMAGE_SOURCE_OCI)
 		return import_oci_dir(s, path, target, name, o, st, plan, diag);
-	r = import_rootfs_dir_to_tar(path, st, &tar, diag);
+	r = import_rootfs_dir_to_tar(path, &o->limits, st, &tar, diag);
 	if (r < 0)
 		return r;
 	_cleanup_close_ int fd = open(tar, O_RDONLY | O_CLOEXEC);
