@@ -77,7 +77,7 @@ static void make_tar(const Entry *e, size_t n, bool gzip, char **ret, size_t *re
 	for (size_t i = 0; i < n; i++) {
 		struct archive_entry *ae = archive_entry_new();
 		archive_entry_set_pathname(ae, e[i].name);
-		archive_entry_set_perm(ae, 0644);
+		archive_entry_set_perm(ae, e[i].type == AE_IFDIR ? 0755 : 0644);
 		if (e[i].type == 0) {
 			archive_entry_set_filetype(ae, AE_IFREG);
 			archive_entry_set_hardlink(ae, e[i].data_or_target);
