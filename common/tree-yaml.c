@@ -28,7 +28,7 @@ typedef struct Frame {
 	bool key_is_merge;
 	yaml_mark_t key_mark;
 	size_t *key_lines; /* line of each key of obj, in insertion order */
-	size_t n_keys;
+	size_t n_keys, n_key_lines_alloc;
 	json_object **merges; /* values of "<<" keys, applied when the mapping ends */
 	size_t n_merges;
 	char *anchor;
@@ -45,10 +45,23 @@ typedef struct Builder {
 	json_object *root;
 	size_t nodes, documents;
 	Anchor *anchors;
-	size_t n_anchors;
+	size_t n_anchors, n_anchors_alloc;
 	json_object *anchor_index; /* name -> index into anchors (the latest definition) */
 	yaml_mark_t mark;          /* of the event at hand */
 } Builder;
+
+/* Room for n + 1 elements in *p, growing geometrically. */
+static int grow(void **p, size_t *alloc, size_t n, size_t size) {
+	if (n < *alloc)
+		return 0;
+	size_t a = MAX(*alloc * 2, (size_t)16);
+	void *q = reallocarray(*p, a, size);
+	if (!q)
+		return -ENOMEM;
+	*p = q;
+	*alloc = a;
+	return 0;
+}
 
 static int fail(Builder *b, int r, const char *fmt, ...) _printf_(3, 4);
 static int fail(Builder *b, int r, const char *fmt, ...) {
@@ -82,7 +95,7 @@ static void anchors_clear(Builder *b) {
 	}
 	free(b->anchors);
 	b->anchors = NULL;
-	b->n_anchors = 0;
+	b->n_anchors = b->n_anchors_alloc = 0;
 	json_object_put(b->anchor_index);
 	b->anchor_index = NULL;
 }
@@ -105,10 +118,9 @@ static int anchor_add(Builder *b, const char *name, json_object *value, size_t n
                       size_t height) {
 	if (!b->anchor_index && !(b->anchor_index = json_object_new_object()))
 		return -ENOMEM;
-	Anchor *a = realloc(b->anchors, (b->n_anchors + 1) * sizeof(Anchor));
-	if (!a)
+	if (grow((void **)&b->anchors, &b->n_anchors_alloc, b->n_anchors, sizeof(Anchor)) < 0)
 		return -ENOMEM;
-	b->anchors = a;
+	Anchor *a = b->anchors;
 	json_object *idx = json_object_new_int64((int64_t)b->n_anchors);
 	char *n = strdup(name);
 	if (!idx || !n || json_object_object_add(b->anchor_index, name, idx) < 0) {
@@ -196,13 +208,11 @@ static int add_value(Builder *b, json_object *v, size_t height) {
 }
 
 static int set_key(Builder *b, Frame *f, char *key, bool is_merge) {
-	size_t *l = realloc(f->key_lines, (f->n_keys + 1) * sizeof(size_t));
-	if (!l) {
+	if (grow((void **)&f->key_lines, &f->n_key_lines_alloc, f->n_keys, sizeof(size_t)) < 0) {
 		free(key);
 		return -ENOMEM;
 	}
-	f->key_lines = l;
-	l[f->n_keys] = b->mark.line + 1;
+	f->key_lines[f->n_keys] = b->mark.line + 1;
 	f->key_mark = b->mark;
 	f->key = key;
 	f->key_is_merge = is_merge;
