@@ -128,8 +128,15 @@ int store_write_blob(ImageStore *s, const char *digest, const char *data, size_t
 
 	if (r < 0)
 		return r;
-	if (faccessat(s->dfd, rel, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
-		return 0;
+	if (faccessat(s->dfd, rel, F_OK, AT_SYMLINK_NOFOLLOW) == 0) {
+		/* there already; a damaged copy is replaced (the content decides, not the name) */
+		_cleanup_free_ char *old = NULL;
+		Diag quiet = {};
+		r = store_read_blob(s, digest, size, &old, NULL, &quiet);
+		diag_clear(&quiet);
+		if (r >= 0)
+			return 0;
+	}
 	if (!(path = store_path(s, rel)))
 		return -ENOMEM;
 	return write_file_atomic(path, data, size, 0644);

@@ -37,6 +37,12 @@ id2=$(img import -q --builtin busybox busybox:1.36)
 [ "$(n_layers)" = 1 ] || fail "layers not shared"
 [ "$(img ls -q | wc -l)" = 1 ] || fail "ls -q lists an image once"
 
+# a damaged store blob is reported, and importing again repairs it
+echo '{}' >"$STORE/blobs/sha256/${id1#sha256:}"
+expect_fail "is damaged" img resolve busybox
+img import --builtin busybox >/dev/null
+img resolve busybox >/dev/null || fail "not repaired"
+
 # the resolver imports the builtin on first use (IMAGE_RESOLVE_BUILTIN)
 rm -rf "$STORE"
 img resolve busybox >/dev/null || fail "auto-import"
