@@ -351,12 +351,35 @@ static void sync_terminating(PodWorker *w) {
 		pod_worker_finish_termination(w);
 }
 
+/* pod_workers.go allowPodStart: a static pod waits until the pod of the same full name it
+ * replaces (a changed manifest) has terminated. */
+static bool static_pod_waits(PodWorker *w) {
+	Kubelet *k = w->kubelet;
+	for (size_t i = 0; w->is_static && i < k->n_workers; i++) {
+		PodWorker *o = k->workers[i];
+		if (o != w && o->remove_when_terminated && o->state != POD_WORKER_TERMINATED &&
+		    streq(o->key, w->key))
+			return true;
+	}
+	return false;
+}
+
+static void wake_same_name(PodWorker *w) {
+	Kubelet *k = w->kubelet;
+	for (size_t i = 0; i < k->n_workers; i++)
+		if (k->workers[i] != w && k->workers[i]->state == POD_WORKER_ADMITTING &&
+		    streq(k->workers[i]->key, w->key))
+			pod_worker_queue_sync(k->workers[i]);
+}
+
 static int on_sync(sd_event_source *s, void *userdata) {
 	PodWorker *w = userdata;
 	Kubelet *k = w->kubelet;
 
 	switch (w->state) {
 	case POD_WORKER_ADMITTING:
+		if (static_pod_waits(w))
+			break;
 		if (!admit(w))
 			break;
 		pod_events_add(&w->events, false, "Scheduled", kubelet_now(k),
@@ -389,6 +412,7 @@ static int on_sync(sd_event_source *s, void *userdata) {
 		(void)rm_rf(w->log_dir);
 		if (k->hooks.pod_removed)
 			k->hooks.pod_removed(k, w, k->hooks.userdata);
+		wake_same_name(w);
 		pod_worker_free(w);
 		return 0;
 	}
