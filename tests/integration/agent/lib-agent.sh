@@ -56,6 +56,17 @@ ag_require_testhelper() {
 	[ -n "$TH_DIR" ] || it_skip "SKIFF_TESTHELPER does not name an executable"
 }
 
+# ag_note_script DIR: DIR/note, a script for containers that mount DIR at /shared:
+# `sh /shared/note FILE WHAT` appends "WHAT <uptime seconds>" to /shared/FILE (busybox date
+# has no %N; /proc/uptime is the same clock in every container).
+ag_note_script() {
+	mkdir -p "$1"
+	cat >"$1/note" <<'EOF'
+read -r u _ </proc/uptime
+echo "$2 $u" >>"/shared/$1"
+EOF
+}
+
 # YAML of the helper's volume and mount, for pods that use $TH (indent: 4 and 6 spaces).
 ag_th_volume() {
 	printf '  volumes:\n  - name: th\n    hostPath: {path: %s, type: Directory}\n' "$TH_DIR"

@@ -9,7 +9,7 @@
 . "$(dirname "$0")/lib-agent.sh"
 
 SHARED=$IT_TMP/shared
-mkdir -p "$SHARED"
+ag_note_script "$SHARED"
 
 # put NAME: write stdin to $MAN/NAME atomically (a dot-file first, which the agent ignores).
 put() {
@@ -29,7 +29,7 @@ spec:
   - name: main
     image: busybox
     env: [{name: VERSION, value: "$1"}]
-    command: [sh, -c, 'echo "start \$VERSION \$(date +%s.%N)" >>/shared/order; trap "sleep 1; echo \"stop \$VERSION \$(date +%s.%N)\" >>/shared/order; exit 0" TERM; while :; do sleep 0.1; done']
+    command: [sh, -c, 'sh /shared/note order "start-\$VERSION"; trap "sleep 1; sh /shared/note order stop-\$VERSION; exit 0" TERM; while :; do sleep 0.1; done']
     volumeMounts: [{name: shared, mountPath: /shared}]
   volumes:
   - name: shared
@@ -138,11 +138,11 @@ it_assert_eq "$n" 1 "one pod of that name"
 # the old pod's log directory and state went away with it
 [ ! -d "$LOGS/default_${WEB}_$uid" ] || it_fail "the old pod's logs are still there"
 [ ! -d "$STATE/pods/$uid" ] || it_fail "the old pod's checkpoint is still there"
-it_wait_for 5 grep -q "^start v2" "$SHARED/order" || it_fail "v2 did not start: $(cat "$SHARED/order")"
-stop1=$(awk '$1 == "stop" && $2 == "v1" { print $3 }' "$SHARED/order")
-start2=$(awk '$1 == "start" && $2 == "v2" { print $3 }' "$SHARED/order")
+it_wait_for 5 grep -q "^start-v2" "$SHARED/order" || it_fail "v2 did not start: $(cat "$SHARED/order")"
+stop1=$(awk '$1 == "stop-v1" { print $2 }' "$SHARED/order")
+start2=$(awk '$1 == "start-v2" { print $2 }' "$SHARED/order")
 [ -n "$stop1" ] || it_fail "v1 was not stopped with SIGTERM: $(cat "$SHARED/order")"
-awk -v a="$stop1" -v b="$start2" 'BEGIN { exit !(b > a) }' ||
+awk -v a="$stop1" -v b="$start2" 'BEGIN { exit !(b + 0 > a + 0) }' ||
 	it_fail "the new pod started before the old one stopped: $(cat "$SHARED/order")"
 
 it_log "a removed file stops its pod within its grace period"
@@ -174,7 +174,7 @@ it_log "removing every file leaves nothing behind"
 rm -f "$MAN/web.yaml" "$MAN/extra.manifest"
 ag_wait_gone "$WEB" 15
 ag_wait_gone "$EXTRA" 15
-it_assert_file_match "$SHARED/order" "^stop v2"
+it_assert_file_match "$SHARED/order" "^stop-v2 "
 # the hidden file is still there and still ignored
 it_assert_eq "$(sk get pods -o name)" "" "pods left"
 ag_assert_clean
