@@ -474,10 +474,10 @@ int quantity_from_scaled(int64_t value, int scale, Quantity *ret) {
 
 	if (scale < -NANO_DIGITS)
 		return -EINVAL;
-	if (value != 0 && scale + NANO_DIGITS > QUANTITY_MAX_DIGITS + NANO_DIGITS)
+	if (value != 0 &&
+	    (scale > QUANTITY_MAX_DIGITS ||
+	     __builtin_mul_overflow(n, (i128)pow10_u128((unsigned)(scale + NANO_DIGITS)), &n)))
 		return -ERANGE;
-	if (value != 0)
-		n *= (i128)pow10_u128((unsigned)(scale + NANO_DIGITS));
 	if (!nanos_in_range(n))
 		return -ERANGE;
 	*ret = (Quantity){ .nanos = n, .format = QUANTITY_DECIMAL_SI };

@@ -356,6 +356,10 @@ static void test_format_from_values(void **state) {
 	assert_string_equal(quantity_to_string(&q, buf), "1e21");
 	assert_int_equal(quantity_from_scaled(1, -12, &q), -EINVAL);
 	assert_int_equal(quantity_from_scaled(1, 29, &q), -ERANGE);
+	assert_int_equal(quantity_from_scaled(INT64_MAX, 29, &q), -ERANGE);
+	assert_int_equal(quantity_from_scaled(INT64_MIN, 20, &q), -ERANGE);
+	assert_int_equal(quantity_from_scaled(-99, 26, &q), 0);
+	assert_string_equal(quantity_to_string(&q, buf), "-9900e24");
 	assert_int_equal(quantity_from_scaled(0, 1000, &q), 0);
 
 	/* TestBinarySIPastEiArithmeticRoundTrip: 2^70 has no binary suffix */
