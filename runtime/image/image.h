@@ -7,9 +7,9 @@
  *
  * On disk (under the image directory, default /var/lib/skiff/images):
  *   lock                        flock(2): LOCK_SH to read, LOCK_EX to change
- *   index.json                  references -> image (manifest digest, config digest, layers),
+ *   index.json                  references -> image (repo digest, config digest, layers),
  *                               replaced atomically (temp + rename)
- *   blobs/sha256/<hex>          manifests and image configs, verified by digest
+ *   blobs/sha256/<hex>          image indexes, manifests and configs, verified by digest
  *   layers/sha256/<diff_id>/    one unpacked layer per diff_id, shared by every image using it;
  *                               OCI whiteouts translated to overlayfs's form (see layer.c)
  *   holds/<holder>              an image ID kept alive by a user (a container) after `rm`
@@ -18,6 +18,10 @@
  * Compressed layer blobs are verified while they are unpacked and not kept: the node runs
  * images, it never pushes them, and the unpacked layer (named by its verified diff_id) is what
  * containers use. Keeping both would double the disk use.
+ *
+ * A container's image should be held (image_hold() with the container's ID, image_release()
+ * when the container is removed): `skiff image rm` then leaves its layers, which are the
+ * container's overlayfs lower directories, in place until then.
  *
  * Errors: -errno plus messages in a Diag. -ENOENT from a lookup means exactly "no such image in
  * the store"; a damaged store gives -EUCLEAN.
@@ -155,7 +159,10 @@ typedef struct ImageInfo {
 	char *ref; /* the reference it was found by (for an ID: one of the image's) */
 	char *id;  /* sha256:<config hex>: the image ID */
 	char *manifest_digest;
-	char **layers; /* absolute layer directories, top first, NULL-terminated */
+	/* absolute layer directories, top first, NULL-terminated. mount(2)'s option string is
+	 * one page: about 45 of these paths fit in "lowerdir="; deeper images need fsconfig()
+	 * "lowerdir+" (Linux 6.8) or names relative to <store>/layers/sha256. */
+	char **layers;
 	size_t n_layers;
 	char *os;
 	char *architecture;
@@ -167,7 +174,8 @@ void image_info_done(ImageInfo *i);
 
 typedef enum ImageResolveFlags {
 	/* Import the embedded image first when ref names it (docker.io/library/busybox:latest)
-	 * and the store lacks it: the node runs busybox pods with no network and no import. */
+	 * and the store lacks it: the node runs busybox pods with no network and no import, and
+	 * the builtin counts as present for every pull policy, Never included. */
 	IMAGE_RESOLVE_BUILTIN = 1 << 0,
 } ImageResolveFlags;
 
