@@ -160,7 +160,7 @@ typedef struct ImageInfo {
 	char *id;  /* sha256:<config hex>: the image ID */
 	char *manifest_digest;
 	/* absolute layer directories, top first, NULL-terminated. mount(2)'s option string is
-	 * one page: about 45 of these paths fit in "lowerdir="; deeper images need fsconfig()
+	 * one page: about 40 of these paths fit in "lowerdir="; deeper images need fsconfig()
 	 * "lowerdir+" (Linux 6.8) or names relative to <store>/layers/sha256. */
 	char **layers;
 	size_t n_layers;
