@@ -454,17 +454,18 @@ void container_run_status(const ContainerRun *c, ContainerStatus *s) {
 	if (c->instances > 0 && asprintf(&s->container_id, "skiff://%s", c->id) < 0)
 		s->container_id = NULL;
 
+	/* convertToAPIContainerStatuses' default waiting state, for init containers too, until
+	 * the runtime reports the container */
+	const char *creating = has_init ? "PodInitializing" : "ContainerCreating";
 	switch (c->state) {
 	case RUN_NONE:
 		s->state.kind = CONTAINER_STATE_WAITING;
-		s->state.reason = strdup(c->waiting_reason      ? c->waiting_reason
-		                         : has_init && !c->init ? "PodInitializing"
-		                                                : "ContainerCreating");
+		s->state.reason = strdup(c->waiting_reason ? c->waiting_reason : creating);
 		s->state.message = c->waiting_message ? strdup(c->waiting_message) : NULL;
 		break;
 	case RUN_CREATING:
 		s->state.kind = CONTAINER_STATE_WAITING;
-		s->state.reason = strdup("ContainerCreating");
+		s->state.reason = strdup(creating);
 		break;
 	case RUN_RUNNING:
 		s->state.kind = CONTAINER_STATE_RUNNING;
