@@ -70,6 +70,22 @@ PodPhase pod_worker_phase(PodWorker *w) {
 	return p;
 }
 
+/* Conditions are regenerated on every sync, as the kubelet's status manager does, so that
+ * lastTransitionTime is when a condition changed, not when someone first asked. */
+void pod_worker_update_conditions(PodWorker *w) {
+	Statuses s = {};
+	if (w->state != POD_WORKER_REJECTED && statuses_get(w, &s) >= 0) {
+		PodStatusInput in = { .pod = w->pod,
+			              .init = s.init,
+			              .regular = s.regular,
+			              .pod_is_terminal = w->terminal,
+			              .sandbox_ready = w->sandbox_ready };
+		pod_status_conditions(&in, phase_of(w, &s), kubelet_now(w->kubelet),
+		                      w->conditions);
+	}
+	statuses_done(&s);
+}
+
 static void add_time(json_object *o, const char *key, uint64_t usec) {
 	_cleanup_free_ char *t = usec ? format_rfc3339(usec) : NULL;
 	if (t)

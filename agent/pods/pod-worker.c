@@ -32,6 +32,7 @@ void pod_worker_queue_sync(PodWorker *w) {
 
 static void changed(PodWorker *w) {
 	Kubelet *k = w->kubelet;
+	pod_worker_update_conditions(w);
 	(void)pod_worker_checkpoint(w);
 	if (k->hooks.pod_changed)
 		k->hooks.pod_changed(k, w, k->hooks.userdata);

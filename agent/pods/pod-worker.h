@@ -145,6 +145,8 @@ PodWorker *pod_worker_free(PodWorker *w);
 
 /* Status, derived. */
 PodPhase pod_worker_phase(PodWorker *w);
+/* Regenerate the conditions (after every sync). */
+void pod_worker_update_conditions(PodWorker *w);
 /* The v1 Pod with status, as /pods serves it. */
 int pod_worker_to_json(PodWorker *w, json_object **ret);
 /* Fill statuses (n_init + n_regular entries, caller clears them). */
