@@ -209,11 +209,15 @@ ag_col() {
 	ag_row "$1" | awk -F'  +' -v n="$2" '{ print $n }'
 }
 
+ag__quiet() {
+	"$@" >/dev/null 2>&1
+}
+
 ag_wait() {
 	secs=$1
 	desc=$2
 	shift 2
-	it_wait_for "$secs" "$@" || it_fail "timed out after ${secs}s waiting for: $desc"
+	it_wait_for "$secs" ag__quiet "$@" || it_fail "timed out after ${secs}s waiting for: $desc"
 }
 
 ag__jq_true() {
