@@ -25,15 +25,6 @@ static const Probe *probe_of(const Container *c, ProbeType t) {
 	}
 }
 
-int pod_resolve_port(const Container *c, const PortRef *p) {
-	if (!p->is_name)
-		return p->number;
-	for (size_t i = 0; i < c->n_ports; i++)
-		if (streq_ptr(c->ports[i].name, p->name))
-			return c->ports[i].container_port;
-	return -ENOENT;
-}
-
 /* Pod handler -> ProbeSpec (pointers into the Pod, copied by the engine). */
 int pod_probe_spec(const Container *c, const Handler *h, const Probe *timing, ProbeSpec *spec,
                    ProbeHeader *headers, size_t max_headers) {
@@ -45,7 +36,7 @@ int pod_probe_spec(const Container *c, const Handler *h, const Probe *timing, Pr
 		break;
 	case HANDLER_HTTP_GET:
 		probe_spec_init(spec, PROBE_KIND_HTTP_GET);
-		if ((port = pod_resolve_port(c, &h->http_get.port)) < 0)
+		if ((port = container_resolve_port(c, &h->http_get.port)) < 0)
 			return port;
 		spec->port = (uint16_t)port;
 		spec->host = h->http_get.host;
@@ -60,7 +51,7 @@ int pod_probe_spec(const Container *c, const Handler *h, const Probe *timing, Pr
 		break;
 	case HANDLER_TCP_SOCKET:
 		probe_spec_init(spec, PROBE_KIND_TCP_SOCKET);
-		if ((port = pod_resolve_port(c, &h->tcp_socket.port)) < 0)
+		if ((port = container_resolve_port(c, &h->tcp_socket.port)) < 0)
 			return port;
 		spec->port = (uint16_t)port;
 		spec->host = h->tcp_socket.host;

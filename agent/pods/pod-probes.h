@@ -5,8 +5,6 @@
 #include "pod-worker.h"
 #include "probes.h"
 
-/* The port a probe or hook names (number, or a container port's name); -ENOENT if unknown. */
-int pod_resolve_port(const Container *c, const PortRef *p);
 /* A Pod handler as a ProbeSpec; headers: room for the httpGet headers. */
 int pod_probe_spec(const Container *c, const Handler *h, const Probe *timing, ProbeSpec *spec,
                    ProbeHeader *headers, size_t max_headers);

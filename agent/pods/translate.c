@@ -30,13 +30,6 @@ char *pod_volume_path(const char *pod_dir, const Volume *v) {
 	return p;
 }
 
-static const Volume *find_volume(const Pod *pod, const char *name) {
-	for (size_t i = 0; i < pod->spec.n_volumes; i++)
-		if (streq(pod->spec.volumes[i].name, name))
-			return &pod->spec.volumes[i];
-	return NULL;
-}
-
 static MountSpec *add_mount(ContainerConfig *c) {
 	MountSpec *m = realloc(c->mounts, (c->n_mounts + 1) * sizeof(MountSpec));
 	if (!m)
@@ -77,7 +70,7 @@ static int translate_mounts(const PodContext *ctx, const Container *c, const cha
 
 	for (size_t i = 0; i < c->n_volume_mounts; i++) {
 		const VolumeMount *vm = &c->volume_mounts[i];
-		const Volume *v = find_volume(ctx->pod, vm->name);
+		const Volume *v = pod_find_volume(ctx->pod, vm->name);
 		_cleanup_free_ char *src = v ? pod_volume_path(ctx->pod_dir, v) : NULL;
 		if (!src)
 			return -ENOMEM;
