@@ -16,6 +16,7 @@
 #include "cgroups.h"
 #include "fileio.h"
 #include "kubelet.h"
+#include "log-manager.h"
 #include "log.h"
 #include "pod-probes.h"
 #include "pod-worker.h"
@@ -278,6 +279,10 @@ int kubelet_new(sd_event *event, const SkiffConfig *config, const KubeletHooks *
 		*ret_error = strprintf("probe manager: %s", strerror(-r));
 		return r;
 	}
+	if ((r = log_manager_start(k)) < 0) {
+		*ret_error = strprintf("log manager: %s", strerror(-r));
+		return r;
+	}
 	*ret = TAKE_PTR(k);
 	return 0;
 }
@@ -285,6 +290,7 @@ int kubelet_new(sd_event *event, const SkiffConfig *config, const KubeletHooks *
 Kubelet *kubelet_free(Kubelet *k) {
 	if (!k)
 		return NULL;
+	log_manager_stop(k);
 	while (k->n_workers > 0)
 		pod_worker_free(k->workers[k->n_workers - 1]);
 	free(k->workers);

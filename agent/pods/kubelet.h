@@ -75,6 +75,7 @@ struct Kubelet {
 
 	uint64_t started_monotonic;
 	bool shutting_down;
+	sd_event_source *log_manager; /* log-manager.c */
 
 	/* the pod workers, in creation order */
 	PodWorker **workers;
