@@ -3,8 +3,8 @@
 
 #include "diag.h"
 
-static void diag_add(char ***list, size_t *n, bool *truncated, const char *path, const char *fmt,
-                     va_list ap) {
+static _printf_(5, 0) void diag_add(char ***list, size_t *n, bool *truncated, const char *path,
+                                    const char *fmt, va_list ap) {
 	_cleanup_free_ char *msg = NULL;
 	char *entry = NULL;
 
