@@ -148,8 +148,10 @@ static int sweep(ImageStore *s, const char *rel, char kind, const Live *l, Image
 			     (time(NULL) - sb.st_mtime < STAGING_GRACE_SECONDS ||
 			      flock(fd, LOCK_EX | LOCK_NB) < 0)))
 				continue;
-			if (asprintf(&p, "%s/%s/%s", s->dir, rel, n) < 0)
-				return -ENOMEM;
+			if (asprintf(&p, "%s/%s/%s", s->dir, rel, n) < 0) {
+				r = -ENOMEM;
+				break;
+			}
 			if (rm_rf(p) >= 0)
 				st->staging_removed++;
 		}

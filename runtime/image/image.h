@@ -143,7 +143,6 @@ typedef struct ImageGcStats {
 	size_t blobs_removed;
 	size_t layers_removed;
 	size_t staging_removed;
-	uint64_t bytes_freed; /* unpacked layer bytes */
 } ImageGcStats;
 
 /* Remove blobs and layers no reference or hold uses, and staging left by dead imports. */
