@@ -56,20 +56,23 @@ static void hook_finish(ContainerRun *c, bool ok, const char *what) {
 	pod_worker_queue_sync(w);
 }
 
-static char *argv_text(char *const *argv) {
+/* argv joined by spaces, in brackets as Go prints a []string or bare as strings.Join. */
+static char *argv_text(char *const *argv, bool brackets) {
 	size_t l = 3;
 	for (size_t i = 0; argv && argv[i]; i++)
 		l += strlen(argv[i]) + 1;
 	char *s = calloc(1, l);
 	if (!s)
 		return NULL;
-	strcat(s, "[");
+	if (brackets)
+		strcat(s, "[");
 	for (size_t i = 0; argv && argv[i]; i++) {
 		if (i)
 			strcat(s, " ");
 		strcat(s, argv[i]);
 	}
-	strcat(s, "]");
+	if (brackets)
+		strcat(s, "]");
 	return s;
 }
 
@@ -78,7 +81,8 @@ static void exec_done(ExecRun *run, const ExecResult *r, void *userdata) {
 	HookCtx *h = hook_ctx(c);
 	const Handler *hd =
 	        h && h->pre_stop ? c->spec->lifecycle->pre_stop : c->spec->lifecycle->post_start;
-	_cleanup_free_ char *cmd = argv_text(hd->exec.command), *msg = NULL;
+	_cleanup_free_ char *cmd = argv_text(hd->exec.command, true),
+	                    *joined = argv_text(hd->exec.command, false), *msg = NULL;
 	if (h)
 		h->exec = NULL;
 	if (r->exit_code == 0 && !r->error) {
@@ -86,12 +90,11 @@ static void exec_done(ExecRun *run, const ExecResult *r, void *userdata) {
 		return;
 	}
 	/* handlers.go: "Exec lifecycle hook (%v) for Container %q in Pod %q failed - error: %v,
-	 * message: %q" */
+	 * message: %q"; the error is ExecSync's "command '<argv joined>' exited with N: ..." */
 	msg = strprintf(
 	        "Exec lifecycle hook (%s) for Container \"%s\" in Pod \"%s\" failed - error: "
 	        "command '%s' exited with %d: %.*s, message: \"%.*s\"",
-	        strempty(cmd), c->spec->name, c->pod->full_name,
-	        hd->exec.n_command > 0 ? hd->exec.command[0] : "", r->exit_code,
+	        strempty(cmd), c->spec->name, c->pod->full_name, strempty(joined), r->exit_code,
 	        (int)MIN(r->output_size, 512), strempty(r->output), (int)MIN(r->output_size, 512),
 	        strempty(r->output));
 	hook_finish(c, false, msg);
