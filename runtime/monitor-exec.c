@@ -203,6 +203,7 @@ int monitor_exec(const MonitorExecArgs *a) {
 		}
 	}
 	int flags = namespaces_to_join(st.pid);
+	sanitizer_check_leaks_now();
 	if (flags && setns(target, flags) < 0) {
 		r = fail("join the container's namespaces", errno);
 		goto out;

@@ -372,7 +372,7 @@ static void exec_pump(Monitor *m) {
 	for (size_t i = 0; i < ELEMENTSOF(keep); i++)
 		if (keep[i] >= 0 && fcntl(keep[i], F_SETFD, 0) < 0)
 			return;
-	char *envp[] = { NULL };
+	char *envp[] = { (char *)sanitizer_exec_env(), NULL };
 	execve(exe, (char **)argv, envp);
 	for (size_t i = 0; i < ELEMENTSOF(keep); i++)
 		if (keep[i] >= 0)

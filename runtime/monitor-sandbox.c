@@ -94,6 +94,7 @@ static int start_pod_init(const char *dir, const SandboxConfig *c, RuntimeError 
 	if (l < 0)
 		return runtime_error(e, errno, "readlink /proc/self/exe");
 	exe[l] = 0;
+	sanitizer_check_leaks_now();
 	if (unshare(CLONE_NEWPID) < 0)
 		return runtime_error(e, errno, "unshare pid namespace");
 	/* The report waits for the init's execve: EOF on a close-on-exec pipe, or its errno. */

@@ -52,6 +52,7 @@ uint64_t namespaces_clone_flags(const ContainerConfig *c) {
 int namespaces_join_pid(const int fds[_NAMESPACE_MAX], RuntimeError *e) {
 	if (fds[NAMESPACE_PID] < 0)
 		return 0;
+	sanitizer_check_leaks_now();
 	if (setns(fds[NAMESPACE_PID], CLONE_NEWPID) < 0)
 		return runtime_error(e, errno, "setns pid namespace");
 	return 0;

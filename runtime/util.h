@@ -26,6 +26,14 @@ int proc_start_time(pid_t pid, uint64_t *ret);
 /* A pidfd of pid that is known to be the process that started at start_time. */
 int pidfd_open_checked(pid_t pid, uint64_t start_time, int *ret_pidfd);
 
+/* Sanitized builds: LeakSanitizer checks at exit from a helper task it clones; once the
+ * monitor changed the pid namespace of its children (unshare/setns CLONE_NEWPID), that task
+ * cannot see its parent and the check hangs. So check now, before, and not at exit. */
+void sanitizer_check_leaks_now(void);
+/* For a new image of ours (execve keeps where children go): the environment entry that turns
+ * the exit check off when the pid namespace changed (NULL otherwise, and when not sanitized). */
+const char *sanitizer_exec_env(void);
+
 /* Phase timing for profiling (SKIFF_MONITOR_TRACE=1): "+<ms> <what>" on stderr, relative to
  * t0 (CLOCK_MONOTONIC ns); nothing when t0 is 0. */
 int64_t monotonic_ns(void);
