@@ -73,3 +73,20 @@ size_t cli_container_count(json_object *pod) {
 		return 0;
 	return json_object_array_length(a);
 }
+
+int cli_check_pod(SkiffClient *c, const CliTarget *t, const char *name, const char *container) {
+	json_object *pod = NULL;
+	int r = cli_get_pod(c, t, name, &pod);
+	if (r < 0)
+		return r;
+	/* kubectl: a pod of several containers needs -c */
+	if (!container && cli_container_count(pod) != 1) {
+		_cleanup_free_ char *names = cli_container_names(pod, "containers");
+		fprintf(stderr,
+		        "error: a container name must be specified for pod %s, choose one of: %s\n",
+		        name, strempty(names));
+		r = -EINVAL;
+	}
+	json_object_put(pod);
+	return r;
+}

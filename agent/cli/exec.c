@@ -100,21 +100,11 @@ int cli_exec(int argc, char **argv) {
 		return 2;
 	}
 	_cleanup_(client_freep) SkiffClient *cl = NULL;
-	json_object *pod = NULL;
 	ClientError e = {};
 	if (cli_connect(&t, &cl) < 0)
 		return 1;
-	if (cli_get_pod(cl, &t, name, &pod) < 0)
+	if (cli_check_pod(cl, &t, name, container) < 0)
 		return 1;
-	if (!container && cli_container_count(pod) != 1) {
-		_cleanup_free_ char *names = cli_container_names(pod, "containers");
-		fprintf(stderr,
-		        "error: a container name must be specified for pod %s, choose one of: %s\n",
-		        name, strempty(names));
-		json_object_put(pod);
-		return 1;
-	}
-	json_object_put(pod);
 
 	json_object *body = json_object_new_object(), *cmd = json_object_new_array();
 	for (int i = optind; i < argc; i++)

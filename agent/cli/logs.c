@@ -71,21 +71,11 @@ int cli_logs(int argc, char **argv) {
 	}
 	const char *name = argv[optind];
 	_cleanup_(client_freep) SkiffClient *cl = NULL;
-	json_object *pod = NULL;
 	ClientError e = {};
 	if (cli_connect(&t, &cl) < 0)
 		return 1;
-	if (cli_get_pod(cl, &t, name, &pod) < 0)
+	if (cli_check_pod(cl, &t, name, container) < 0)
 		return 1;
-	if (!container && cli_container_count(pod) != 1) {
-		_cleanup_free_ char *names = cli_container_names(pod, "containers");
-		fprintf(stderr,
-		        "error: a container name must be specified for pod %s, choose one of: %s\n",
-		        name, strempty(names));
-		json_object_put(pod);
-		return 1;
-	}
-	json_object_put(pod);
 
 	_cleanup_free_ char *base = cli_pod_path(&t, name, "/log"), *esc = NULL, *path = NULL;
 	esc = container ? client_escape(container) : NULL;
