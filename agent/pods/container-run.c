@@ -370,6 +370,14 @@ void container_run_kill(ContainerRun *c, KillReason reason, uint64_t grace_usec)
 		kill_sooner(c, grace_usec);
 		return;
 	}
+	if (!first && pod_hook_pre_stop_running(c)) {
+		/* preStop runs once; a shorter grace (a second stop request) cuts it short */
+		if (grace_usec < c->kill_grace_usec) {
+			pod_hooks_cancel(c);
+			container_run_send_term(c, grace_usec);
+		}
+		return;
+	}
 	c->kill_reason = reason;
 	c->kill_grace_usec = grace_usec;
 	if (c->state == RUN_CREATING)

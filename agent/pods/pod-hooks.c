@@ -212,6 +212,11 @@ int pod_hook_pre_stop(ContainerRun *c, uint64_t grace_usec) {
 	return run_hook(c, c->spec->lifecycle->pre_stop, true, grace_usec);
 }
 
+bool pod_hook_pre_stop_running(const ContainerRun *c) {
+	const HookCtx *h = c->hook_ctx;
+	return h && h->pre_stop;
+}
+
 void pod_hooks_cancel(ContainerRun *c) {
 	HookCtx *h = hook_ctx(c);
 	if (h && h->exec)
