@@ -158,13 +158,75 @@ int rootfs_mount(const ContainerBuild *b, int *ret_rootfd, RuntimeError *e) {
 	return 0;
 }
 
+static int cmp_len_desc(const void *a, const void *b) {
+	size_t la = strlen(*(char *const *)a), lb = strlen(*(char *const *)b);
+	return la < lb ? 1 : la > lb ? -1 : 0;
+}
+
+/* pivot_root cannot leave the initial ramfs (a system booted from an initramfs only, such as
+ * tests/vm/'s): runc's msMoveRoot instead. Every mount outside the new root is detached first
+ * (deepest first), so nothing of the host stays reachable beneath it; then the new root is
+ * moved over "/" and entered with chroot. */
+static int move_root(const ContainerBuild *b, RuntimeError *e) {
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
+	_cleanup_free_ char *line = NULL, *root = realpath(".", NULL);
+	char **mps = NULL;
+	size_t n = 0, len = 0;
+	int r = 0;
+
+	if (!f || !root)
+		return runtime_error(e, errno, "read mountinfo");
+	size_t rl = strlen(root);
+	while (getline(&line, &len, f) > 0) {
+		char mp[4096];
+		if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1 || streq(mp, "/") ||
+		    (strncmp(mp, root, rl) == 0 && (mp[rl] == '/' || mp[rl] == 0)))
+			continue;
+		/* ... and not a parent of the new root: detaching that would take it along. */
+		size_t ml = strlen(mp);
+		if (strncmp(root, mp, ml) == 0 && root[ml] == '/')
+			continue;
+		char **m = realloc(mps, (n + 1) * sizeof(char *));
+		if (!m || !(m[n] = strdup(mp))) {
+			free(m ? m : mps);
+			return runtime_error(e, ENOMEM, "mountinfo");
+		}
+		mps = m;
+		n++;
+	}
+	qsort(mps, n, sizeof(char *), cmp_len_desc);
+	for (size_t i = 0; i < n; i++) {
+		if (r >= 0 && umount2(mps[i], MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
+			r = runtime_error(e, errno, "detach %s", mps[i]);
+		free(mps[i]);
+	}
+	free(mps);
+	if (r < 0)
+		return r;
+	if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
+		return runtime_error(e, errno, "move the root file system to /");
+	if (chroot(".") < 0)
+		return runtime_error(e, errno, "chroot");
+	if (chdir("/") < 0)
+		return runtime_error(e, errno, "chdir /");
+	(void)b;
+	return 0;
+}
+
 int rootfs_pivot(const ContainerBuild *b, int rootfd, RuntimeError *e) {
 	if (fchdir(rootfd) < 0)
 		return runtime_error(e, errno, "chdir to the root file system");
 	/* pivot_root(".", ".") stacks the old root on top of the new one; unmounting "." then
 	 * drops it (runc, since 1.0: no put_old directory in the image). */
-	if (syscall(SYS_pivot_root, ".", ".") < 0)
+	if (syscall(SYS_pivot_root, ".", ".") < 0) {
+		if (errno == EINVAL) {
+			int r = move_root(b, e);
+			if (r < 0)
+				return r;
+			goto root_ready;
+		}
 		return runtime_error(e, errno, "pivot_root");
+	}
 	/* Our unmounts must not reach the host, whatever the propagation asked for. */
 	if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
 		return runtime_error(e, errno, "make the old root rslave");
@@ -172,6 +234,7 @@ int rootfs_pivot(const ContainerBuild *b, int rootfd, RuntimeError *e) {
 		return runtime_error(e, errno, "unmount the old root");
 	if (chdir("/") < 0)
 		return runtime_error(e, errno, "chdir /");
+root_ready:
 	if (b->config->read_only_root &&
 	    mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0)
 		return runtime_error(e, errno, "remount / read-only");
