@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <ifaddrs.h>
+#include <linux/capability.h>
 #include <net/if.h>
 #include <sys/statvfs.h>
 #include <time.h>
@@ -92,6 +93,25 @@ static int64_t hard_threshold(const SkiffConfig *c, EvictionSignal signal, int64
 	return 0;
 }
 
+/* Without CAP_SYS_RESOURCE (a node inside a container) no process may go below our own
+ * oom_score_adj: raise container values to it, as containerd's restrict_oom_score_adj does,
+ * instead of failing every Guaranteed pod with "set oom_score_adj: Permission denied". */
+static void restrict_oom_score_adj(ResourcePolicy *p) {
+	_cleanup_free_ char *status = NULL, *own = NULL;
+	unsigned long long eff = 0;
+	const char *l;
+
+	if (read_full_file("/proc/self/status", 1 << 16, &status, NULL) < 0 ||
+	    !(l = strstr(status, "\nCapEff:")) || sscanf(l + 8, "%llx", &eff) != 1 ||
+	    (eff & (1ULL << CAP_SYS_RESOURCE)) ||
+	    read_full_file("/proc/self/oom_score_adj", 64, &own, NULL) < 0)
+		return;
+	p->restrict_oom_score_adj = true;
+	p->oom_score_adj_floor = atoi(own);
+	log_warning("no CAP_SYS_RESOURCE: container oom_score_adj values below %d are raised to %d",
+	            p->oom_score_adj_floor, p->oom_score_adj_floor);
+}
+
 static void node_resources(Kubelet *k) {
 	const SkiffConfig *c = k->config;
 	const ResourceAmounts *cap = &c->node_capacity_amounts;
@@ -135,6 +155,7 @@ static void node_resources(Kubelet *k) {
 		.machine_memory = k->machine_memory,
 		.page_size = sysconf(_SC_PAGESIZE),
 	};
+	restrict_oom_score_adj(&k->resources);
 }
 
 static bool enforce_pods(const SkiffConfig *c) {

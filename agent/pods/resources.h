@@ -44,6 +44,9 @@ typedef struct ResourcePolicy {
 	int64_t node_allocatable_memory; /* for memory.high of containers without a limit */
 	int64_t machine_memory;          /* for oom_score_adj */
 	int64_t page_size;
+	/* containerd's restrict_oom_score_adj: no container below oom_score_adj_floor */
+	bool restrict_oom_score_adj;
+	int oom_score_adj_floor;
 } ResourcePolicy;
 
 /* The pod cgroup (ResourceConfigForPod). */

@@ -391,6 +391,8 @@ int container_translate(const PodContext *ctx, const Container *c, const ImageIn
 	cfg.have_oom_score_adj = true;
 	cfg.oom_score_adj = container_oom_score_adj(ctx->pod, c, ctx->node_critical,
 	                                            ctx->resources.machine_memory);
+	if (ctx->resources.restrict_oom_score_adj)
+		cfg.oom_score_adj = MAX(cfg.oom_score_adj, ctx->resources.oom_score_adj_floor);
 	if (asprintf(&cfg.cgroup_path, "%s/%s", ctx->pod_cgroup, id) < 0)
 		return -ENOMEM;
 	cfg.cgroup_limits = container_cgroup_limits(ctx->pod, c, &ctx->resources);
