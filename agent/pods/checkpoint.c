@@ -100,6 +100,19 @@ int pod_worker_checkpoint(PodWorker *w) {
 	for (size_t i = 0; i < w->pod->spec.n_containers; i++)
 		json_object_array_add(a, run_json(&w->regular[i]));
 	json_object_object_add(o, "containers", a);
+	/* a condition's lastTransitionTime outlives the agent */
+	a = json_object_new_array();
+	for (int t = 0; t < _POD_CONDITION_MAX; t++) {
+		const PodCondition *pc = &w->conditions[t];
+		if (!pc->present)
+			continue;
+		json_object *c = json_object_new_object();
+		json_object_object_add(c, "type", json_object_new_int(t));
+		json_object_object_add(c, "status", json_object_new_boolean(pc->status));
+		add_u64(c, "lastTransition", pc->last_transition);
+		json_object_array_add(a, c);
+	}
+	json_object_object_add(o, "conditions", a);
 
 	const char *text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
 	r = mkdir_p(w->state_dir, 0700);
@@ -176,6 +189,18 @@ static void runs_restore(ContainerRun *runs, size_t n, json_object *a) {
 	}
 }
 
+static void conditions_restore(PodWorker *w, json_object *a) {
+	for (size_t i = 0; a && i < json_object_array_length(a); i++) {
+		json_object *o = json_object_array_get_idx(a, i);
+		int64_t t = get_i64(o, "type");
+		if (t < 0 || t >= _POD_CONDITION_MAX)
+			continue;
+		w->conditions[t].present = true;
+		w->conditions[t].status = get_bool(o, "status");
+		w->conditions[t].last_transition = get_u64(o, "lastTransition");
+	}
+}
+
 static int adopt_all(PodWorker *w, ContainerRun *runs, size_t n) {
 	for (size_t i = 0; i < n; i++) {
 		ContainerRun *c = &runs[i];
@@ -240,6 +265,7 @@ int pod_worker_restore(Kubelet *k, const char *uid, PodWorker **ret) {
 	w->first_start_recorded = true;
 	runs_restore(w->init, w->pod->spec.n_init_containers, tree_get(o, "initContainers"));
 	runs_restore(w->regular, w->pod->spec.n_containers, tree_get(o, "containers"));
+	conditions_restore(w, tree_get(o, "conditions"));
 	tree_docs_free(&docs);
 	diag_clear(&d);
 
