@@ -67,6 +67,7 @@ pid=$(ctr_pid "$STEADY")
 dies_pid=$(ctr_pid "$DIES")
 dof_pid=$(ctr_pid "$DOF")
 uid=$(ag_jq "$STEADY" .metadata.uid)
+before=$(ag_jq "$STEADY" '[.metadata.creationTimestamp, .metadata.annotations["kubernetes.io/config.seen"], .status.startTime, (.status.conditions[] | "\(.type)=\(.status)@\(.lastTransitionTime)")] | join(" ")')
 [ -n "$pid" ] && it_pid_alive "$pid" || it_fail "no process for the steady container"
 
 it_log "SIGKILL the agent: containers keep running"
@@ -93,6 +94,8 @@ it_assert_eq "$(echo "$j" | jq -r .status.containerStatuses[0].containerID)" "sk
 it_assert_eq "$(echo "$j" | jq -r .status.containerStatuses[0].restartCount)" 0 "restartCount unchanged"
 it_assert_eq "$(echo "$j" | jq -r .status.containerStatuses[0].state.running.startedAt)" "$started" "same startedAt"
 it_assert_eq "$(echo "$j" | jq -r .metadata.uid)" "$uid" "same UID"
+after=$(echo "$j" | jq -r '[.metadata.creationTimestamp, .metadata.annotations["kubernetes.io/config.seen"], .status.startTime, (.status.conditions[] | "\(.type)=\(.status)@\(.lastTransitionTime)")] | join(" ")')
+it_assert_eq "$after" "$before" "creation, seen, start and condition times kept across the restart"
 it_assert_eq "$(ctr_pid "$STEADY")" "$pid" "same process"
 it_pid_alive "$pid" || it_fail "the container died"
 ag_wait_jq "$STEADY" '.status.containerStatuses[0].ready' 5
