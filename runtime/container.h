@@ -39,6 +39,7 @@ typedef struct ContainerBuild {
 	size_t n_cgroup_mounts;
 	bool cgroup_v1_layout; /* a tmpfs at /sys/fs/cgroup with one mount per hierarchy */
 	int64_t trace_t0;      /* SKIFF_MONITOR_TRACE: phase timing base, 0 = off */
+	bool cgroup_created;   /* out: container_spawn made the cgroup (the caller removes it) */
 } ContainerBuild;
 
 /* The child's whole life: set everything up and execve, or report and _exit. */
@@ -50,13 +51,16 @@ void namespaces_close(int fds[_NAMESPACE_MAX]);
 uint64_t namespaces_clone_flags(const ContainerConfig *c); /* CLONE_NEW* created by clone */
 int namespaces_join_pid(const int fds[_NAMESPACE_MAX], RuntimeError *e); /* parent, pre-clone */
 int namespaces_join(const ContainerBuild *b, RuntimeError *e);           /* child */
+/* Child, once in its cgroup: a cgroup namespace of its own (its root is where we are). */
+int namespaces_unshare_cgroup(const ContainerBuild *b, RuntimeError *e);
 
 /* rootfs.c: the container's root, from mount propagation to pivot_root. */
 int rootfs_mount(const ContainerBuild *b, int *ret_rootfd, RuntimeError *e);
 int rootfs_pivot(const ContainerBuild *b, int rootfd, RuntimeError *e);
 
 /* mounts.c */
-int mounts_defaults(const ContainerBuild *b, int rootfd, RuntimeError *e);
+int mounts_defaults(const ContainerBuild *b, int rootfd, RuntimeError *e); /* all but cgroup */
+int mounts_cgroup(const ContainerBuild *b, int rootfd, RuntimeError *e);   /* /sys/fs/cgroup */
 int mounts_user(const ContainerBuild *b, int rootfd, RuntimeError *e);
 int mounts_masks(const ContainerBuild *b, int rootfd, RuntimeError *e);
 /* Resolve path inside rootfd (symlinks stay inside), creating what is missing (a directory,
@@ -96,5 +100,6 @@ typedef struct ContainerProcess {
 int container_build_init(ContainerBuild *b, const ContainerConfig *c, const char *dir,
                          RuntimeError *e);
 void container_build_done(ContainerBuild *b);
-/* Clone the child, place it in its cgroup, wait for execve. The cgroup (if any) must exist. */
+/* Create the container's cgroup (limits, device program), clone the child, place it in the
+ * cgroup, wait for execve. */
 int container_spawn(ContainerBuild *b, ContainerProcess *ret, RuntimeError *e);

@@ -167,19 +167,6 @@ static int start_container(Monitor *m, const ContainerConfig *c, RuntimeError *e
 	int r;
 
 	r = setup_stdio(m, c, stdio, child_ends, e);
-	if (r >= 0 && c->cgroup_path) {
-		r = cgroups_init();
-		if (r < 0)
-			runtime_error(e, -r, "cgroups: init");
-		else if ((r = cgroup_create(c->cgroup_path, &c->cgroup_limits)) < 0)
-			runtime_error(e, -r, "cgroup: create %s", c->cgroup_path);
-		else {
-			m->cgroup_created = true;
-			trace_point(m->trace_t0, "cgroup created");
-			r = device_cgroup_apply(c, e);
-			trace_point(m->trace_t0, "device program attached");
-		}
-	}
 	if (r >= 0) {
 		r = container_build_init(&b, c, m->dir, e);
 		memcpy(b.stdio, stdio, sizeof(stdio));
@@ -189,6 +176,7 @@ static int start_container(Monitor *m, const ContainerConfig *c, RuntimeError *e
 	}
 	if (r >= 0)
 		r = container_spawn(&b, &m->proc, e);
+	m->cgroup_created = b.cgroup_created;
 	trace_point(m->trace_t0, "container exec'd");
 	container_build_done(&b);
 	for (int s = 0; s < 2; s++)
@@ -504,7 +492,6 @@ int monitor_run(const char *dir, bool detach, int notify_fd) {
 	ContainerConfig c = {};
 	RuntimeError err = {};
 	Diag d = {};
-	_cleanup_free_ char *state_path = NULL;
 	int r;
 
 	if (!isempty(getenv("SKIFF_MONITOR_TRACE")))
@@ -514,17 +501,16 @@ int monitor_run(const char *dir, bool detach, int notify_fd) {
 		(void)setsid();
 		detach_stdio();
 	}
-	if (asprintf(&state_path, "%s/state.json", dir) < 0 ||
-	    runtime_exit_record_path(dir, NULL, &m.exit_path) < 0)
+	/* A state.json of an earlier run is replaced by rename once this one runs (and names
+	 * processes that are gone); an exit.json must go now, or it would say this run ended. */
+	if (runtime_exit_record_path(dir, NULL, &m.exit_path) < 0)
 		return 125;
-	(void)unlink(state_path);
 
 	r = container_config_load(dir, &c, &d);
 	if (r < 0) {
 		runtime_error(&err, 0, "config: %s", d.n_errors ? d.errors[0] : strerror(-r));
 		err.err = -r;
 		diag_clear(&d);
-		(void)unlink(m.exit_path);
 		r = start_failed(&m, &err);
 		monitor_done(&m);
 		return r;
@@ -535,7 +521,8 @@ int monitor_run(const char *dir, bool detach, int notify_fd) {
 		free(m.exit_path);
 		m.exit_path = strdup(c.exit_record_path);
 	}
-	(void)unlink(m.exit_path);
+	if (access(m.exit_path, F_OK) == 0)
+		(void)unlink(m.exit_path);
 	m.cgroup_path = c.cgroup_path ? strdup(c.cgroup_path) : NULL;
 	if (!m.exit_path || (c.cgroup_path && !m.cgroup_path)) {
 		container_config_done(&c);

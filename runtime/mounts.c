@@ -197,10 +197,11 @@ int mounts_defaults(const ContainerBuild *b, int rootfd, RuntimeError *e) {
 	r = mount_at(rootfd, "/dev/mqueue", "mqueue", "mqueue", nosuid_noexec_nodev, NULL, e);
 	if (r < 0)
 		return r;
-	r = mount_at(rootfd, "/sys", "sysfs", "sysfs",
-	             nosuid_noexec_nodev | (c->privileged ? 0 : MS_RDONLY), NULL, e);
-	if (r < 0)
-		return r;
+	return mount_at(rootfd, "/sys", "sysfs", "sysfs",
+	                nosuid_noexec_nodev | (c->privileged ? 0 : MS_RDONLY), NULL, e);
+}
+
+int mounts_cgroup(const ContainerBuild *b, int rootfd, RuntimeError *e) {
 	return mount_cgroups(b, rootfd, e);
 }
 

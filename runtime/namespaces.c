@@ -72,6 +72,14 @@ int namespaces_join(const ContainerBuild *b, RuntimeError *e) {
 			                     namespace_type_to_string(t),
 			                     b->config->namespaces[t].path);
 	}
+	return 0;
+}
+
+int namespaces_unshare_cgroup(const ContainerBuild *b, RuntimeError *e) {
+	if (b->ns_fds[NAMESPACE_CGROUP] >= 0 &&
+	    setns(b->ns_fds[NAMESPACE_CGROUP], CLONE_NEWCGROUP) < 0)
+		return runtime_error(e, errno, "setns cgroup namespace %s",
+		                     b->config->namespaces[NAMESPACE_CGROUP].path);
 	if (b->config->namespaces[NAMESPACE_CGROUP].mode == NAMESPACE_MODE_NEW &&
 	    unshare(CLONE_NEWCGROUP) < 0)
 		return runtime_error(e, errno, "unshare cgroup namespace");

@@ -67,6 +67,19 @@ static void reap(int pidfd) {
 		;
 }
 
+/* The container's cgroup with its limits and device program. */
+static int cgroup_prepare(ContainerBuild *b, RuntimeError *e) {
+	const ContainerConfig *c = b->config;
+	int r = cgroup_create(c->cgroup_path, &c->cgroup_limits);
+	if (r < 0)
+		return runtime_error(e, -r, "cgroup: create %s", c->cgroup_path);
+	b->cgroup_created = true;
+	trace_point(b->trace_t0, "cgroup created");
+	r = device_cgroup_apply(c, e);
+	trace_point(b->trace_t0, "device program attached");
+	return r;
+}
+
 int container_spawn(ContainerBuild *b, ContainerProcess *ret, RuntimeError *e) {
 	const ContainerConfig *c = b->config;
 	_cleanup_close_ int parent_end = -EBADF, cgfd = -EBADF;
@@ -81,7 +94,17 @@ int container_spawn(ContainerBuild *b, ContainerProcess *ret, RuntimeError *e) {
 	if (r < 0)
 		goto fail;
 	if (c->cgroup_path) {
+		r = cgroups_init();
+		if (r < 0) {
+			runtime_error(e, -r, "cgroups: init");
+			goto fail;
+		}
 		if (cgroups_mode() == CGROUP_MODE_UNIFIED) {
+			/* Pure v2: born in its cgroup (clone3's CLONE_INTO_CGROUP), no migration.
+			 */
+			r = cgroup_prepare(b, e);
+			if (r < 0)
+				goto fail;
 			cgfd = cgroup_open_unified(c->cgroup_path);
 			if (cgfd < 0) {
 				r = runtime_error(e, -cgfd, "cgroup %s", c->cgroup_path);
@@ -110,11 +133,13 @@ int container_spawn(ContainerBuild *b, ContainerProcess *ret, RuntimeError *e) {
 	b->sync_fd = safe_close(b->sync_fd);
 
 	if (b->wait_for_cgroup) {
-		/* v1 and hybrid: before the child does anything, it joins every hierarchy
-		 * (and the unified one); then its cgroup namespace is unshared in there. */
-		r = cgroup_attach(c->cgroup_path, pid);
-		if (r < 0) {
+		/* v1 and hybrid: the cgroup is made while the child builds its root, then the
+		 * child joins every hierarchy (and the unified one) before it goes on to its
+		 * cgroup namespace and anything of the container's own. */
+		r = cgroup_prepare(b, e);
+		if (r >= 0 && (r = cgroup_attach(c->cgroup_path, pid)) < 0)
 			runtime_error(e, -r, "cgroup: attach to %s", c->cgroup_path);
+		if (r < 0) {
 			reap(pidfd);
 			close(pidfd);
 			return r;

@@ -50,7 +50,7 @@ CAPS='"CAP_CHOWN","CAP_DAC_OVERRIDE","CAP_FSETID","CAP_FOWNER","CAP_MKNOD","CAP_
 MASKED='"/proc/asound","/proc/acpi","/proc/interrupts","/proc/kcore","/proc/keys","/proc/latency_stats","/proc/timer_list","/proc/timer_stats","/proc/sched_debug","/proc/scsi","/sys/firmware","/sys/devices/virtual/powercap"'
 READONLY='"/proc/bus","/proc/fs","/proc/irq","/proc/sys","/proc/sysrq-trigger"'
 
-oci_bundle() { # DIR NAME ARGS-JSON
+oci_bundle() { # DIR NAME ARGS-JSON [SECCOMP-JSON]
 	mkdir -p "$1"
 	cat >"$1/config.json" <<JSON
 {"ociVersion":"1.0.2",
@@ -78,7 +78,7 @@ oci_bundle() { # DIR NAME ARGS-JSON
    "memory":{"limit":104857600},"pids":{"limit":100}},
   "namespaces":[{"type":"pid"},{"type":"network"},{"type":"ipc"},{"type":"uts"},{"type":"mount"},{"type":"cgroup"}],
   "maskedPaths":[$MASKED],"readonlyPaths":[$READONLY],
-  "seccomp":$(cat "$T/seccomp.json")}}
+  "seccomp":${4:-$(cat "$T/seccomp.json")}}}
 JSON
 }
 
@@ -95,10 +95,14 @@ JSON
 oci_bundle "$T/crun" crun '["/bin/true"]'
 oci_bundle "$T/runc" runc '["/bin/true"]'
 skiff_container "$T/skiff" '["/bin/true"]'
+# Without any seccomp filter (Unconfined / no linux.seccomp): what is left once the filter's
+# cost (compiled by crun and runc for every container, cached by skiff) is out of the picture.
+oci_bundle "$T/crun-noseccomp" crun-noseccomp '["/bin/true"]' null
+skiff_container "$T/skiff-noseccomp" '["/bin/true"]' ',"seccomp":{"profile":"Unconfined"}'
 # Seccomp cache off: a cache directory that cannot be made (under /proc).
 skiff_container "$T/nocache" '["/bin/true"]' "" /proc/skiff-no-cache
 "$MON" run "$T/skiff" || { echo "skiff cannot run a container"; exit 1; }
-unshare -m sh -c "umount /sys/fs/cgroup/unified 2>/dev/null; crun run -b $T/crun bench-crun" ||
+unshare -m sh -c "umount /sys/fs/cgroup/unified 2>/dev/null; crun run -b $T/crun bench-crun && crun run -b $T/crun-noseccomp bench-crun-ns" ||
 	{ echo "crun cannot run a container"; exit 1; }
 runc --root "$T/runc-state" run -b "$T/runc" bench-runc || { echo "runc cannot run a container"; exit 1; }
 
@@ -109,9 +113,11 @@ echo "== start to exit of /bin/true ($RUNS runs each, after 10 warm-up runs)"
 	"unshare --pid --fork --mount --uts --ipc --net chroot $ROOTFS /bin/true" >/dev/null
 "${HF[@]}" --export-csv "$T/skiff.csv" -n skiff "$MON run $T/skiff" >/dev/null
 "${HF[@]}" --export-csv "$T/nocache.csv" -n skiff-nocache "$MON run $T/nocache" >/dev/null
+"${HF[@]}" --export-csv "$T/skiff-noseccomp.csv" -n skiff-noseccomp "$MON run $T/skiff-noseccomp" >/dev/null
 # crun refuses the hybrid layout while hugetlb sits on the unified mount: hyperfine itself runs
 # in a private mount namespace without it, so crun runs with no wrapper in between.
 unshare -m sh -c "umount /sys/fs/cgroup/unified; exec ${HF[*]} --export-csv $T/crun.csv -n crun 'crun run -b $T/crun bench-crun'" >/dev/null
+unshare -m sh -c "umount /sys/fs/cgroup/unified; exec ${HF[*]} --export-csv $T/crun-noseccomp.csv -n crun-noseccomp 'crun run -b $T/crun-noseccomp bench-crun-ns'" >/dev/null
 "${HF[@]}" --export-csv "$T/runc.csv" -n runc "runc --root $T/runc-state run -b $T/runc bench-runc" >/dev/null
 
 median() { awk -F, 'NR == 2 { printf "%.2f", $4 * 1000 }' "$1"; }
@@ -172,14 +178,18 @@ it_wait_for 10 test -s "$T/long/exit.json" || true
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 echo
 printf '%-32s %10s %10s %10s\n' "start to exit of /bin/true" "median ms" "mean ms" "vs crun"
-for n in floor skiff nocache crun runc; do
+crun_ns_med=$(median "$T/crun-noseccomp.csv")
+for n in floor skiff nocache crun runc skiff-noseccomp crun-noseccomp; do
+	base=$crun_med
 	case $n in
 	floor) label="unshare+chroot (floor)" ;;
 	nocache) label="skiff, seccomp compiled per run" ;;
+	skiff-noseccomp) label="skiff, no seccomp"; base=$crun_ns_med; echo ;;
+	crun-noseccomp) label="crun, no seccomp"; base=$crun_ns_med ;;
 	*) label=$n ;;
 	esac
 	printf '%-32s %10s %10s %10s\n' "$label" "$(median "$T/$n.csv")" "$(mean "$T/$n.csv")" \
-		"$(ratio "$(median "$T/$n.csv")" "$crun_med")"
+		"$(ratio "$(median "$T/$n.csv")" "$base")"
 done
 echo
 printf '%-32s %10s %10s\n' "$SEQ in sequence" "seconds" "vs crun"
