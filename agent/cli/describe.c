@@ -30,17 +30,37 @@ static const char *when(const char *rfc3339, char *buf, size_t size) {
 	return buf;
 }
 
-static void map(const char *title, json_object *m, int width) {
-	bool first = true;
+static int cmp_str(const void *a, const void *b) {
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* kubectl's printLabelsMultiline ("k=v") and printAnnotationsMultiline ("k: v"): sorted. */
+static void map(const char *title, json_object *m, int width, const char *sep) {
+	size_t n = m ? (size_t)json_object_object_length(m) : 0, i = 0;
+	_cleanup_free_ const char **keys = calloc(n + 1, sizeof(char *));
+	if (!keys)
+		return;
 	if (m) {
 		json_object_object_foreach (m, k, v) {
-			printf("%-*s%s=%s\n", width, first ? title : "", k,
-			       json_object_get_string(v));
-			first = false;
+			(void)v;
+			keys[i++] = k;
 		}
 	}
-	if (first)
+	qsort(keys, i, sizeof(char *), cmp_str);
+	for (size_t j = 0; j < i; j++)
+		printf("%-*s%s%s%s\n", width, j == 0 ? title : "", keys[j], sep,
+		       strempty(str(m, keys[j])));
+	if (i == 0)
 		printf("%-*s<none>\n", width, title);
+}
+
+/* Go's %v of a []string: "[a b c]" */
+static void strv_text(json_object *a, char *buf, size_t size) {
+	size_t l = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; a && i < json_object_array_length(a) && l < size; i++)
+		l += (size_t)snprintf(buf + l, size - l, "%s%s", i ? " " : "",
+		                      json_object_get_string(json_object_array_get_idx(a, i)));
 }
 
 static void state(const char *title, json_object *s) {
@@ -112,9 +132,11 @@ static void probe(const char *title, json_object *p) {
 	else if ((h = get(p, "grpc")))
 		snprintf(what, sizeof(what), "grpc <pod>:%s %s", strempty(str(h, "port")),
 		         strempty(str(h, "service")));
-	else if ((h = get(p, "exec")))
-		snprintf(what, sizeof(what), "exec %s",
-		         json_object_to_json_string(get(h, "command")));
+	else if ((h = get(p, "exec"))) {
+		char cmd[400];
+		strv_text(get(h, "command"), cmd, sizeof(cmd));
+		snprintf(what, sizeof(what), "exec [%s]", cmd);
+	}
 	printf("    %-16s%s delay=%ss timeout=%ss period=%ss #success=%s #failure=%s\n", title,
 	       what, str(p, "initialDelaySeconds") ?: "0", strempty(str(p, "timeoutSeconds")),
 	       strempty(str(p, "periodSeconds")), strempty(str(p, "successThreshold")),
@@ -304,8 +326,8 @@ int cli_describe(int argc, char **argv) {
 	printf("%-18s%s/%s\n", "Node:", strempty(str(spec, "nodeName")),
 	       strempty(str(st, "hostIP")));
 	printf("%-18s%s\n", "Start Time:", when(str(st, "startTime"), b, sizeof(b)));
-	map("Labels:", get(m, "labels"), 18);
-	map("Annotations:", get(m, "annotations"), 18);
+	map("Labels:", get(m, "labels"), 18, "=");
+	map("Annotations:", get(m, "annotations"), 18, ": ");
 	printf("%-18s%s\n",
 	       "Status:", get(m, "deletionTimestamp") ? "Terminating" : strempty(str(st, "phase")));
 	if (str(st, "reason"))
