@@ -94,7 +94,8 @@ int daemon_metrics_render(Daemon *d, char **ret, size_t *ret_size) {
 	for (int t = 0; t < _PROBE_TYPE_MAX; t++)
 		for (int r = 0; r < _PROBE_RESULT_MAX; r++) {
 			uint64_t v = pm->probe_total[t][r], last = d->last_probe_total[t][r];
-			const char *labels[] = { probe_type_to_string((ProbeType)t),
+			/* probe_type is the kubelet's probeType.String(): "Liveness", ... */
+			const char *labels[] = { probe_type_to_display((ProbeType)t),
 				                 probe_result_metric_label((ProbeResult)r) };
 			if (v > last || metrics_series(d->m_probes) == 0)
 				(void)metrics_counter_add(d->m_probes, labels, (double)(v - last));
