@@ -80,6 +80,8 @@ static char *termination_message(ContainerRun *c, int exit_code) {
 /* The instance's overlay upper and work directories: nothing reads them once it ended. */
 static void remove_rootfs_dirs(ContainerRun *c) {
 	_cleanup_free_ char *p = NULL;
+	/* the image may go now: its layers were this instance's lower directories */
+	(void)image_release(c->pod->kubelet->images, c->id);
 	if (asprintf(&p, "%s/%s", c->pod->kubelet->containers_root_dir, c->id) >= 0)
 		(void)rm_rf(p);
 }
@@ -292,6 +294,12 @@ int container_run_start(ContainerRun *c) {
 		               strerror(-r));
 		return r;
 	}
+	/* keep the image's layers through `skiff image rm` while the instance uses them */
+	Diag hd = {};
+	if (image_hold(k->images, c->id, image.id, &hd) < 0)
+		log_container(LOG_WARNING, w->key, c->spec->name, "could not hold image %s: %s",
+		              image.id, hd.n_errors ? hd.errors[0] : "error");
+	diag_clear(&hd);
 	free(c->image_id);
 	c->image_id = TAKE_PTR(image.id);
 	c->restart_count = c->instances;
