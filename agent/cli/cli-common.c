@@ -7,7 +7,12 @@
 
 int cli_connect(const CliTarget *t, SkiffClient **ret) {
 	int r = client_new(t->socket, ret);
-	if (r < 0)
+	if (r == -EINVAL)
+		fprintf(stderr,
+		        "error: the agent's address must be an absolute socket path or an "
+		        "http:// URL: \"%s\"\n",
+		        t->socket);
+	else if (r < 0)
 		fprintf(stderr, "error: %s\n", strerror(-r));
 	return r;
 }
