@@ -99,6 +99,8 @@ it_assert_eq "$err" 'Error from server (NotFound): pods "nope" not found' "get p
 sk get pods nope >/dev/null 2>&1 && it_fail "get pods of a missing pod succeeded"
 err=$(sk describe pod nope 2>&1 >/dev/null)
 it_assert_eq "$err" 'Error from server (NotFound): pods "nope" not found' "describe of a missing pod"
+err=$(cd "$IT_TMP" && "$SKIFF" get pods --socket state/skiff.sock 2>&1)
+it_assert_eq "$err" 'error: the agent'"'"'s address must be an absolute socket path or an http:// URL: "state/skiff.sock"' "a relative socket path"
 err=$(sk get pods -n elsewhere 2>&1)
 it_assert_eq "$err" "No resources found in elsewhere namespace." "an empty namespace"
 
