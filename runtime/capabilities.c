@@ -24,8 +24,28 @@ static uint64_t mask_to(unsigned last) {
 	return last >= 63 ? UINT64_MAX : (UINT64_C(1) << (last + 1)) - 1;
 }
 
+/* The capabilities this process holds (permitted set). */
+static uint64_t own_permitted(unsigned cap_last) {
+	uint64_t m = 0;
+	cap_t caps = cap_get_proc();
+	if (!caps)
+		return 0;
+	for (unsigned cap = 0; cap <= cap_last && cap < 64; cap++) {
+		cap_flag_value_t v = CAP_CLEAR;
+		if (cap_get_flag(caps, (cap_value_t)cap, CAP_PERMITTED, &v) == 0 && v == CAP_SET)
+			m |= UINT64_C(1) << cap;
+	}
+	cap_free(caps);
+	return m;
+}
+
 uint64_t capabilities_effective_bounding(const ContainerConfig *c, unsigned cap_last) {
-	return c->cap_bounding & mask_to(cap_last);
+	uint64_t m = c->cap_bounding & mask_to(cap_last);
+	/* Privileged means every capability the runtime itself has (containerd's
+	 * WithAllCurrentCapabilities): a node whose root lacks one cannot hand it out. */
+	if (c->privileged)
+		m &= own_permitted(cap_last);
+	return m;
 }
 
 int capabilities_drop_bounding(uint64_t keep, unsigned cap_last, RuntimeError *e) {

@@ -63,9 +63,10 @@ int mounts_defaults(const ContainerBuild *b, int rootfd, RuntimeError *e); /* al
 int mounts_cgroup(const ContainerBuild *b, int rootfd, RuntimeError *e);   /* /sys/fs/cgroup */
 int mounts_user(const ContainerBuild *b, int rootfd, RuntimeError *e);
 int mounts_masks(const ContainerBuild *b, int rootfd, RuntimeError *e);
-/* Resolve path inside rootfd (symlinks stay inside), creating what is missing (a directory,
- * or an empty file when !dir), and return an O_PATH fd of it. */
-int mount_target(int rootfd, const char *path, bool dir, int *ret_fd, RuntimeError *e);
+/* Resolve path inside rootfd (openat2 RESOLVE_* flags: symlinks stay inside, or none at all),
+ * creating what is missing (a directory, or an empty file when !dir); an O_PATH fd of it. */
+int mount_target(int rootfd, const char *path, bool dir, uint64_t resolve, int *ret_fd,
+                 RuntimeError *e);
 int mkdir_beneath(int rootfd, const char *path, RuntimeError *e);
 int cgroup_mounts_discover(ContainerBuild *b, RuntimeError *e); /* parent */
 

@@ -71,9 +71,10 @@ int mkdir_beneath(int rootfd, const char *path, RuntimeError *e) {
 	return 0;
 }
 
-int mount_target(int rootfd, const char *path, bool dir, int *ret_fd, RuntimeError *e) {
+int mount_target(int rootfd, const char *path, bool dir, uint64_t resolve, int *ret_fd,
+                 RuntimeError *e) {
 	const char *rel = relative(path);
-	int fd = openat2_beneath(rootfd, rel, O_PATH, IN_ROOT, 0);
+	int fd = openat2_beneath(rootfd, rel, O_PATH, resolve, 0);
 	struct stat st;
 
 	if (fd == -ENOENT) {
@@ -99,8 +100,10 @@ int mount_target(int rootfd, const char *path, bool dir, int *ret_fd, RuntimeErr
 				return runtime_error(e, -f, "create mount point %s", path);
 			close(f);
 		}
-		fd = openat2_beneath(rootfd, rel, O_PATH, IN_ROOT, 0);
+		fd = openat2_beneath(rootfd, rel, O_PATH, resolve, 0);
 	}
+	if (fd == -ELOOP && (resolve & RESOLVE_NO_SYMLINKS))
+		return runtime_error(e, ELOOP, "mount point %s is a symlink in the image", path);
 	if (fd < 0)
 		return runtime_error(e, -fd, "mount point %s", path);
 	if (fstat(fd, &st) < 0) {
@@ -115,11 +118,15 @@ int mount_target(int rootfd, const char *path, bool dir, int *ret_fd, RuntimeErr
 	return 0;
 }
 
+/* The runtime's own mount points (/proc, /sys, /dev ...) must not be symlinks in the image:
+ * mounting proc over "/proc -> /" would cover the whole root (runc, CVE-2019-19921). */
+#define STRICT (IN_ROOT | RESOLVE_NO_SYMLINKS)
+
 static int mount_at(int rootfd, const char *dest, const char *source, const char *type,
-                    unsigned long flags, const char *data, RuntimeError *e) {
+                    unsigned long flags, const char *data, uint64_t resolve, RuntimeError *e) {
 	_cleanup_close_ int t = -EBADF;
 	char p[32];
-	int r = mount_target(rootfd, dest, true, &t, e);
+	int r = mount_target(rootfd, dest, true, resolve, &t, e);
 	if (r < 0)
 		return r;
 	if (mount(source, fd_path(t, p), type, flags, data) < 0)
@@ -143,9 +150,10 @@ static int mount_cgroups(const ContainerBuild *b, int rootfd, RuntimeError *e) {
 
 	if (!b->cgroup_v1_layout) {
 		/* cgroup2 in our cgroup namespace: the container sees its own cgroup as root. */
-		return mount_at(rootfd, "/sys/fs/cgroup", "cgroup2", "cgroup2", f | ro, NULL, e);
+		return mount_at(rootfd, "/sys/fs/cgroup", "cgroup2", "cgroup2", f | ro, NULL,
+		                STRICT, e);
 	}
-	r = mount_at(rootfd, "/sys/fs/cgroup", "tmpfs", "tmpfs", f, "mode=755", e);
+	r = mount_at(rootfd, "/sys/fs/cgroup", "tmpfs", "tmpfs", f, "mode=755", STRICT, e);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < b->n_cgroup_mounts; i++) {
@@ -153,11 +161,11 @@ static int mount_cgroups(const ContainerBuild *b, int rootfd, RuntimeError *e) {
 		char dest[128];
 		snprintf(dest, sizeof(dest), "/sys/fs/cgroup/%s", m->name);
 		r = mount_at(rootfd, dest, "cgroup", m->fstype, f | ro,
-		             m->options[0] ? m->options : NULL, e);
+		             m->options[0] ? m->options : NULL, STRICT, e);
 		if (r < 0)
 			return r;
 	}
-	r = mount_target(rootfd, "/sys/fs/cgroup", true, &t, e);
+	r = mount_target(rootfd, "/sys/fs/cgroup", true, STRICT, &t, e);
 	if (r < 0)
 		return r;
 	if (ro && mount(NULL, fd_path(t, p), NULL, MS_REMOUNT | f | ro, "mode=755") < 0)
@@ -171,11 +179,11 @@ int mounts_defaults(const ContainerBuild *b, int rootfd, RuntimeError *e) {
 	_cleanup_close_ int dev = -EBADF;
 	int r;
 
-	r = mount_at(rootfd, "/proc", "proc", "proc", nosuid_noexec_nodev, NULL, e);
+	r = mount_at(rootfd, "/proc", "proc", "proc", nosuid_noexec_nodev, NULL, STRICT, e);
 	if (r < 0)
 		return r;
 	r = mount_at(rootfd, "/dev", "tmpfs", "tmpfs", MS_NOSUID | MS_STRICTATIME,
-	             "mode=755,size=65536k", e);
+	             "mode=755,size=65536k", STRICT, e);
 	if (r < 0)
 		return r;
 	dev = openat2_beneath(rootfd, "dev", O_PATH | O_DIRECTORY, IN_ROOT, 0);
@@ -185,20 +193,21 @@ int mounts_defaults(const ContainerBuild *b, int rootfd, RuntimeError *e) {
 	if (r < 0)
 		return r;
 	r = mount_at(rootfd, "/dev/pts", "devpts", "devpts", MS_NOSUID | MS_NOEXEC,
-	             "newinstance,ptmxmode=0666,mode=0620,gid=5", e);
+	             "newinstance,ptmxmode=0666,mode=0620,gid=5", STRICT, e);
 	if (r < 0)
 		return r;
 	if (!has_user_mount(c, "/dev/shm")) {
 		r = mount_at(rootfd, "/dev/shm", "shm", "tmpfs", nosuid_noexec_nodev,
-		             "mode=1777,size=65536k", e);
+		             "mode=1777,size=65536k", STRICT, e);
 		if (r < 0)
 			return r;
 	}
-	r = mount_at(rootfd, "/dev/mqueue", "mqueue", "mqueue", nosuid_noexec_nodev, NULL, e);
+	r = mount_at(rootfd, "/dev/mqueue", "mqueue", "mqueue", nosuid_noexec_nodev, NULL, STRICT,
+	             e);
 	if (r < 0)
 		return r;
 	return mount_at(rootfd, "/sys", "sysfs", "sysfs",
-	                nosuid_noexec_nodev | (c->privileged ? 0 : MS_RDONLY), NULL, e);
+	                nosuid_noexec_nodev | (c->privileged ? 0 : MS_RDONLY), NULL, STRICT, e);
 }
 
 int mounts_cgroup(const ContainerBuild *b, int rootfd, RuntimeError *e) {
@@ -271,7 +280,7 @@ static int mount_bind(const MountSpec *m, int rootfd, RuntimeError *e) {
 	                         (m->recursive ? AT_RECURSIVE : 0));
 	if (tree < 0)
 		return runtime_error(e, errno, "mount %s: clone %s", m->destination, m->source);
-	r = mount_target(rootfd, m->destination, S_ISDIR(st.st_mode), &target, e);
+	r = mount_target(rootfd, m->destination, S_ISDIR(st.st_mode), IN_ROOT, &target, e);
 	if (r < 0)
 		return r;
 	if (move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
@@ -303,7 +312,7 @@ static int mount_tmpfs(const MountSpec *m, int rootfd, RuntimeError *e) {
 	if (m->size)
 		snprintf(data + n, sizeof(data) - (size_t)n, ",size=%llu",
 		         (unsigned long long)m->size);
-	return mount_at(rootfd, m->destination, "tmpfs", "tmpfs", f, data, e);
+	return mount_at(rootfd, m->destination, "tmpfs", "tmpfs", f, data, IN_ROOT, e);
 }
 
 int mounts_user(const ContainerBuild *b, int rootfd, RuntimeError *e) {

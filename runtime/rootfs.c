@@ -214,9 +214,12 @@ static int move_root(const ContainerBuild *b, RuntimeError *e) {
 }
 
 int rootfs_pivot(const ContainerBuild *b, int rootfd, RuntimeError *e) {
+	_cleanup_close_ int oldroot = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (oldroot < 0)
+		return runtime_error(e, errno, "open /");
 	if (fchdir(rootfd) < 0)
 		return runtime_error(e, errno, "chdir to the root file system");
-	/* pivot_root(".", ".") stacks the old root on top of the new one; unmounting "." then
+	/* pivot_root(".", ".") stacks the old root on top of the new one; unmounting it then
 	 * drops it (runc, since 1.0: no put_old directory in the image). */
 	if (syscall(SYS_pivot_root, ".", ".") < 0) {
 		if (errno == EINVAL) {
@@ -227,7 +230,12 @@ int rootfs_pivot(const ContainerBuild *b, int rootfd, RuntimeError *e) {
 		}
 		return runtime_error(e, errno, "pivot_root");
 	}
-	/* Our unmounts must not reach the host, whatever the propagation asked for. */
+	/* Where "." points after pivot_root is not the kernel's promise: go to the old root by
+	 * its descriptor (runc). Its unmounts must not reach the host, whatever propagation the
+	 * new root asked for: make it rslave first. The new root's own mounts (Bidirectional
+	 * volumes included) are not under it and keep their propagation. */
+	if (fchdir(oldroot) < 0)
+		return runtime_error(e, errno, "chdir to the old root");
 	if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
 		return runtime_error(e, errno, "make the old root rslave");
 	if (umount2(".", MNT_DETACH) < 0)

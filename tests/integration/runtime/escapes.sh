@@ -78,3 +78,25 @@ if rt_have_cgroups; then
 	it_assert_match "$out" "^open: ok" "opening /dev/null"
 	rt_check_clean "$C"
 fi
+
+# An image whose /proc is a symlink to / would have proc mounted over its whole root: refused.
+EVIL=$IT_TMP/evil-root
+cp -a "$ROOTFS" "$EVIL"
+rmdir "$EVIL/proc"
+ln -s / "$EVIL/proc"
+C=$IT_TMP/evilproc
+rt_config "$C" '["/bin/true"]' ",\"root\":{\"lower\":[\"$EVIL\"],\"upper\":\"$C/upper\",\"work\":\"$C/work\"}"
+rt_run "$C"
+it_assert_eq "$(rt_exit "$C" reason)" "StartError" "symlinked /proc"
+it_assert_eq "$(rt_exit "$C" message)" "mount point /proc is a symlink in the image: Too many levels of symbolic links" "message"
+rt_check_clean "$C"
+# A volume's destination through a symlink in the image stays inside the root.
+rm -rf "$EVIL/proc" && mkdir "$EVIL/proc"
+ln -s /../../../../tmp "$EVIL/escape"
+C=$IT_TMP/evilvol
+rt_config "$C" "[\"$TH\",\"read\",\"/escape/f\"]" ",\"root\":{\"lower\":[\"$EVIL\"],\"upper\":\"$C/upper\",\"work\":\"$C/work\"},\"mounts\":[{\"destination\":\"/escape\",\"source\":\"$VOL/inside/deep\"}]"
+rt_run "$C" || it_fail "run: $(cat "$C/err")"
+it_assert_eq "$(cat "$C/out")" "fine" "the volume lands inside the root"
+[ ! -e /tmp/f ] || [ "$(cat /tmp/f 2>/dev/null)" != fine ] || it_fail "mounted onto the host's /tmp"
+it_assert_no_match "$(awk '{print $5}' /proc/self/mountinfo)" "^/tmp$" "a mount on the host's /tmp"
+rt_check_clean "$C"
