@@ -235,8 +235,21 @@ int cri_log_open(CriLog *l, const char *path, uint64_t max_size, uint32_t max_fi
 	return r;
 }
 
-static int cmp_str(const void *a, const void *b) {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+/* ".YYYYMMDD-HHMMSS[-N][.gz]": N is the N-th rotation within that second */
+static unsigned long rotated_seq(const char *suffix) {
+	return strlen(suffix) > 16 && suffix[16] == '-' ? strtoul(suffix + 17, NULL, 10) : 0;
+}
+
+/* Names past the common "<base>" (arg: its length), by stamp, then by N: strcmp would put
+ * "-10" before "-2" and prune the newest files. */
+static int cmp_rotated(const void *a, const void *b, void *arg) {
+	size_t bl = *(const size_t *)arg;
+	const char *x = *(char *const *)a + bl, *y = *(char *const *)b + bl;
+	int c = strncmp(x, y, 16);
+	if (c != 0)
+		return c;
+	unsigned long i = rotated_seq(x), j = rotated_seq(y);
+	return i < j ? -1 : i > j;
 }
 
 /* Keep at most max_files - 1 rotated files ("<base>.<stamp>[...]"), removing the oldest:
@@ -266,7 +279,7 @@ static void prune_rotated(CriLog *l) {
 		if ((names[n] = strdup(de->d_name)))
 			n++;
 	}
-	qsort(names, n, sizeof(char *), cmp_str);
+	qsort_r(names, n, sizeof(char *), cmp_rotated, &bl);
 	size_t keep = l->max_files > 0 ? l->max_files - 1 : 0;
 	for (size_t i = 0; i < n; i++) {
 		if (n - i > keep)
@@ -285,14 +298,22 @@ int cri_log_rotate(CriLog *l, int64_t now_ns) {
 	runtime_civil_from_ns(now_ns, &t);
 	snprintf(stamp, sizeof(stamp), "%04d%02d%02d-%02d%02d%02d", t.year, t.month, t.day, t.hour,
 	         t.minute, t.second);
-	for (int i = 0; i < 1000; i++) {
+	/* The n-th rotation within a second is "-n", counting on from the last one: a name that
+	 * pruning freed is never reused, or the newest file would sort first and be pruned. */
+	int64_t sec = now_ns / 1000000000;
+	int first = sec == l->rotated_second ? l->rotated_seq + 1 : 0;
+	for (int i = first; i < first + 1000; i++) {
 		free(target);
 		target = NULL;
 		if ((i == 0 ? asprintf(&target, "%s.%s", l->path, stamp)
 		            : asprintf(&target, "%s.%s-%d", l->path, stamp, i)) < 0)
 			return -ENOMEM;
-		if (renameat2(AT_FDCWD, l->path, AT_FDCWD, target, RENAME_NOREPLACE) == 0 ||
-		    errno != EEXIST)
+		if (renameat2(AT_FDCWD, l->path, AT_FDCWD, target, RENAME_NOREPLACE) == 0) {
+			l->rotated_second = sec;
+			l->rotated_seq = i;
+			break;
+		}
+		if (errno != EEXIST)
 			break;
 	}
 	free(target);

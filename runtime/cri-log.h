@@ -39,6 +39,8 @@ typedef struct CriLog {
 	uint32_t max_line;
 	CriLogPending pending[_CRI_STREAM_MAX];
 	uint64_t write_errors; /* writes that failed (disk full ...): the output is dropped */
+	int64_t rotated_second; /* the second of the last rotation and its "-N" there */
+	int rotated_seq;
 } CriLog;
 
 /* Format one record's header ("<time> <stream> <tag> ") into buf; returns its length. */
