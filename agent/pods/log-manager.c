@@ -22,8 +22,17 @@ static bool rotated_plain(const char *name) {
 	return strstr(name, ".tmp") == NULL;
 }
 
+/* By the stamp after ".log.", then by the "-N" of several rotations within one second
+ * (strcmp would put "-10" before "-2" and take the newest file for an old one). */
 static int cmp(const void *a, const void *b) {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	const char *x = strstr(*(char *const *)a, ".log.") + 5,
+	           *y = strstr(*(char *const *)b, ".log.") + 5;
+	int c = strncmp(x, y, 15);
+	if (c != 0)
+		return c;
+	unsigned long i = strlen(x) > 15 && x[15] == '-' ? strtoul(x + 16, NULL, 10) : 0;
+	unsigned long j = strlen(y) > 15 && y[15] == '-' ? strtoul(y + 16, NULL, 10) : 0;
+	return i < j ? -1 : i > j;
 }
 
 static int gzip_file(const char *dir, const char *name) {
