@@ -65,7 +65,8 @@ static void die(const char *what) {
 	exit(2);
 }
 
-/* --- HTTP over the agent's Unix socket --------------------------------------------------------- */
+/* --- HTTP over the agent's Unix socket ---------------------------------------------------------
+ */
 
 /* GET path; the body (dechunked) in *ret. 0, or -1 when the agent does not answer. */
 static int http_get(const char *sock, const char *path, char **ret, size_t *ret_len) {
@@ -184,7 +185,8 @@ static bool pods_done(const char *sock, bool want_running, int want) {
 	return want_running ? running >= want : n == want;
 }
 
-/* --- marker ------------------------------------------------------------------------------------ */
+/* --- marker ------------------------------------------------------------------------------------
+ */
 
 static int marker_watch(const char *dir, const char *mark) {
 	char p[PATH_MAX];
@@ -254,7 +256,8 @@ static int wait_status(pid_t pid) {
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-/* --- commands ---------------------------------------------------------------------------------- */
+/* --- commands ----------------------------------------------------------------------------------
+ */
 
 static int cmd_lat_rename(int argc, char **argv) {
 	if (argc != 6)
@@ -442,9 +445,10 @@ static int cmd_restart(int argc, char **argv) {
 			if (n >= 0 && running >= want) {
 				f = fopen(tmp, "w");
 				if (f)
-					fprintf(f, "%lld %lld %lld %ld\n", (long long)((first - t0) / 1000),
-					        (long long)((t - t0) / 1000), (long long)((t - tk) / 1000),
-					        polls);
+					fprintf(f, "%lld %lld %lld %ld\n",
+					        (long long)((first - t0) / 1000),
+					        (long long)((t - t0) / 1000),
+					        (long long)((t - tk) / 1000), polls);
 				break;
 			}
 			if (t - t0 > timeout) {
@@ -471,8 +475,9 @@ static int cmd_restart(int argc, char **argv) {
 
 int main(int argc, char **argv) {
 	if (argc < 2) {
-		fprintf(stderr, "usage: agentbench lat-rename|lat-exec|time-exec|wait-pods|snapshot|"
-		                "restart ARGS...\n");
+		fprintf(stderr,
+		        "usage: agentbench lat-rename|lat-exec|time-exec|wait-pods|snapshot|"
+		        "restart ARGS...\n");
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -491,8 +496,9 @@ int main(int argc, char **argv) {
 	else if (strcmp(c, "restart") == 0)
 		r = cmd_restart(argc - 1, argv + 1);
 	if (r == 2)
-		fprintf(stderr, "agentbench %s: bad arguments (see the comment at the top of "
-		                "agentbench.c)\n",
+		fprintf(stderr,
+		        "agentbench %s: bad arguments (see the comment at the top of "
+		        "agentbench.c)\n",
 		        c);
 	return r;
 }

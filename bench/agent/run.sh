@@ -127,6 +127,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # --- helper, manifests, configuration ---------------------------------------------------------------
+# shellcheck disable=SC2046
 cc -O2 -Wall -o "$AB" bench/agent/agentbench.c $(pkg-config --cflags --libs json-c)
 
 # lat.yaml: the latency pod (a shell that touches the marker and waits; TERM ends it at once)
