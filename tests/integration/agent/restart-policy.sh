@@ -126,6 +126,12 @@ it_assert_eq "$(echo "$j" | jq -c '.status.conditions[] | select(.type == "Ready
 it_assert_eq "$(echo "$j" | jq -c '.status.conditions[] | select(.type == "ContainersReady") | [.status, .reason, .message]')" \
 	'["False","ContainersNotReady","containers with unready status: [main]"]' "ContainersReady condition"
 it_assert_eq "$(ag_col "$CRASH" 2)" "0/1" "READY"
+sk describe pod "$CRASH" >"$IT_TMP/describe" || it_fail "describe failed"
+it_assert_file_match "$IT_TMP/describe" "^  Warning +BackOff +.* kubelet +Back-off restarting failed container main in pod ${CRASH}_default\($uid\)$"
+it_assert_file_match "$IT_TMP/describe" "^    State: +Waiting$"
+it_assert_file_match "$IT_TMP/describe" "^      Reason: +CrashLoopBackOff$"
+it_assert_file_match "$IT_TMP/describe" "^    Last State: +Terminated$"
+it_assert_file_match "$IT_TMP/describe" "^      Exit Code: +1$"
 it_assert_match "$(ag_col "$CRASH" 4)" "^$n \\([0-9]+s ago\\)$" "RESTARTS with the time of the last one"
 
 ag_wait 70 "the fourth instance of the crashing container" collect
