@@ -126,6 +126,12 @@ static int setup_stdio(const ContainerBuild *b, RuntimeError *e) {
 		trace_point(b->trace_t0, #call);                                                   \
 	} while (0)
 
+static int wait_for_cgroup(const ContainerBuild *b, RuntimeError *e) {
+	if (b->wait_for_cgroup && sync_wait_go(b->sync_fd) < 0)
+		return runtime_error(e, EPIPE, "waiting for the cgroup");
+	return 0;
+}
+
 static bool under_cgroup_mount(const ContainerConfig *c) {
 	for (size_t i = 0; i < c->n_mounts; i++)
 		if (startswith(c->mounts[i].destination, "/sys/fs/cgroup"))
@@ -151,30 +157,31 @@ static int child_setup(ContainerBuild *b, SyncStage *stage, RuntimeError *e) {
 	STEP(SYNC_STAGE_NAMESPACES, namespaces_join(b, e));
 	STEP(SYNC_STAGE_ROOTFS, rootfs_mount(b, &rootfd, e));
 	STEP(SYNC_STAGE_MOUNTS, mounts_defaults(b, rootfd, e));
-	/* Whatever does not depend on the cgroup comes before waiting for it: a v1 task
-	 * migration costs an RCU grace period in the parent, milliseconds on a busy node. Only
-	 * a volume mounted below /sys/fs/cgroup has to wait for the cgroup mount. */
-	bool late = under_cgroup_mount(c);
-	if (!late) {
+	/* Whatever does not depend on the cgroup comes before waiting for it (v1/hybrid: the
+	 * parent makes it and attaches us meanwhile; a v1 task migration costs an RCU grace
+	 * period, milliseconds on a busy node). From the wait on we are in our cgroup: the
+	 * cgroup namespace's root and the cgroup file systems are taken from where we are. The
+	 * cgroup mounts are made after pivot_root through the root's descriptor, as before it;
+	 * only a volume below /sys/fs/cgroup makes everything else wait for them. */
+	if (under_cgroup_mount(c)) {
+		STEP(SYNC_STAGE_PROCESS, mkdir_beneath(rootfd, c->cwd, e));
+		STEP(SYNC_STAGE_CGROUP, wait_for_cgroup(b, e));
+		STEP(SYNC_STAGE_NAMESPACES, namespaces_unshare_cgroup(b, e));
+		STEP(SYNC_STAGE_MOUNTS, mounts_cgroup(b, rootfd, e));
 		STEP(SYNC_STAGE_MOUNTS, mounts_user(b, rootfd, e));
 		STEP(SYNC_STAGE_MASKS, mounts_masks(b, rootfd, e));
-	}
-	STEP(SYNC_STAGE_PROCESS, mkdir_beneath(rootfd, c->cwd, e));
-	/* v1/hybrid: the parent attaches us to our cgroup meanwhile; from here on we must be
-	 * there: the cgroup namespace's root and the cgroup file systems are taken from where
-	 * we are. */
-	if (b->wait_for_cgroup)
-		STEP(SYNC_STAGE_CGROUP, sync_wait_go(b->sync_fd) < 0
-		                                ? runtime_error(e, EPIPE, "waiting for the cgroup")
-		                                : 0);
-	STEP(SYNC_STAGE_NAMESPACES, namespaces_unshare_cgroup(b, e));
-	STEP(SYNC_STAGE_MOUNTS, mounts_cgroup(b, rootfd, e));
-	if (late) {
+		STEP(SYNC_STAGE_PIVOT_ROOT, rootfs_pivot(b, rootfd, e));
+		STEP(SYNC_STAGE_PROCESS, process_setup(b, e));
+	} else {
 		STEP(SYNC_STAGE_MOUNTS, mounts_user(b, rootfd, e));
 		STEP(SYNC_STAGE_MASKS, mounts_masks(b, rootfd, e));
+		STEP(SYNC_STAGE_PROCESS, mkdir_beneath(rootfd, c->cwd, e));
+		STEP(SYNC_STAGE_PIVOT_ROOT, rootfs_pivot(b, rootfd, e));
+		STEP(SYNC_STAGE_PROCESS, process_setup(b, e));
+		STEP(SYNC_STAGE_CGROUP, wait_for_cgroup(b, e));
+		STEP(SYNC_STAGE_NAMESPACES, namespaces_unshare_cgroup(b, e));
+		STEP(SYNC_STAGE_MOUNTS, mounts_cgroup(b, rootfd, e));
 	}
-	STEP(SYNC_STAGE_PIVOT_ROOT, rootfs_pivot(b, rootfd, e));
-	STEP(SYNC_STAGE_PROCESS, process_setup(b, e));
 	STEP(SYNC_STAGE_SECURITY, security_apply(b, e));
 	umask(022);
 

@@ -40,6 +40,7 @@ typedef struct ContainerBuild {
 	bool cgroup_v1_layout; /* a tmpfs at /sys/fs/cgroup with one mount per hierarchy */
 	int64_t trace_t0;      /* SKIFF_MONITOR_TRACE: phase timing base, 0 = off */
 	bool cgroup_created;   /* out: container_spawn made the cgroup (the caller removes it) */
+	int device_prog_fd;    /* the device program, loaded before clone */
 } ContainerBuild;
 
 /* The child's whole life: set everything up and execve, or report and _exit. */
@@ -73,8 +74,10 @@ int cgroup_mounts_discover(ContainerBuild *b, RuntimeError *e); /* parent */
 /* devices.c: /dev inside the container. */
 int devices_setup(const ContainerBuild *b, int devfd, RuntimeError *e);
 
-/* device-cgroup.c: which devices the container may open (eBPF on cgroup2, v1 files else). */
-int device_cgroup_apply(const ContainerConfig *c, RuntimeError *e);
+/* device-cgroup.c: which devices the container may open (eBPF on the cgroup2 directory).
+ * Loaded before clone (no cgroup needed), attached once the cgroup exists; -EBADF: none. */
+int device_program_load(const ContainerConfig *c, int *ret_fd, RuntimeError *e);
+int device_program_attach(const ContainerConfig *c, int prog_fd, RuntimeError *e);
 
 /* user.c: identity and process attributes. */
 int process_setup(const ContainerBuild *b, RuntimeError *e);

@@ -38,7 +38,7 @@ typedef struct CriLog {
 	uint32_t max_files;
 	uint32_t max_line;
 	CriLogPending pending[_CRI_STREAM_MAX];
-	uint64_t write_errors; /* writes that failed (disk full ...): the output is dropped */
+	uint64_t write_errors;  /* writes that failed (disk full ...): the output is dropped */
 	int64_t rotated_second; /* the second of the last rotation and its "-N" there */
 	int rotated_seq;
 } CriLog;

@@ -101,35 +101,40 @@ static int bpf(int cmd, union bpf_attr *attr) {
 	return r < 0 ? negative_errno() : (int)r;
 }
 
-int device_cgroup_apply(const ContainerConfig *c, RuntimeError *e) {
+int device_program_load(const ContainerConfig *c, int *ret_fd, RuntimeError *e) {
 	struct bpf_insn prog[6 + ELEMENTSOF(default_rules) * 8 + 2];
-	union bpf_attr attr;
-	int r;
 
+	*ret_fd = -EBADF;
 	if (!c->cgroup_path || c->privileged)
 		return 0;
-	_cleanup_close_ int cg = cgroup_open_unified(c->cgroup_path);
-	if (cg < 0)
-		return runtime_error(e, -cg, "device cgroup: open the cgroup2 directory of %s",
-		                     c->cgroup_path);
 	size_t n = build_program(default_rules, ELEMENTSOF(default_rules), prog);
-
-	attr = (union bpf_attr){
+	union bpf_attr attr = {
 		.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE,
 		.insns = (uint64_t)(uintptr_t)prog,
 		.insn_cnt = (uint32_t)n,
 		.license = (uint64_t)(uintptr_t) "Apache-2.0",
 	};
-	_cleanup_close_ int fd = bpf(BPF_PROG_LOAD, &attr);
+	int fd = bpf(BPF_PROG_LOAD, &attr);
 	if (fd < 0)
 		return runtime_error(e, -fd, "device cgroup: load the BPF program");
-	attr = (union bpf_attr){
+	*ret_fd = fd;
+	return 0;
+}
+
+int device_program_attach(const ContainerConfig *c, int prog_fd, RuntimeError *e) {
+	if (prog_fd < 0)
+		return 0;
+	_cleanup_close_ int cg = cgroup_open_unified(c->cgroup_path);
+	if (cg < 0)
+		return runtime_error(e, -cg, "device cgroup: open the cgroup2 directory of %s",
+		                     c->cgroup_path);
+	union bpf_attr attr = {
 		.target_fd = (uint32_t)cg,
-		.attach_bpf_fd = (uint32_t)fd,
+		.attach_bpf_fd = (uint32_t)prog_fd,
 		.attach_type = BPF_CGROUP_DEVICE,
 		.attach_flags = BPF_F_ALLOW_MULTI,
 	};
-	r = bpf(BPF_PROG_ATTACH, &attr);
+	int r = bpf(BPF_PROG_ATTACH, &attr);
 	if (r < 0)
 		return runtime_error(e, -r, "device cgroup: attach to %s", c->cgroup_path);
 	return 0;

@@ -5,6 +5,7 @@
  * (and, on pure cgroup v2, into its cgroup with CLONE_INTO_CGROUP), place it into the v1
  * hierarchies otherwise, and wait for execve.
  */
+#include <linux/magic.h>
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
@@ -13,6 +14,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/vfs.h>
 #include <sys/wait.h>
 
 #include "cgroups.h"
@@ -28,6 +30,7 @@ int container_build_init(ContainerBuild *b, const ContainerConfig *c, const char
 		.dir = dir,
 		.sync_fd = -EBADF,
 		.stdio = { -1, -1, -1 },
+		.device_prog_fd = -EBADF,
 	};
 	for (int t = 0; t < _NAMESPACE_MAX; t++)
 		b->ns_fds[t] = -EBADF;
@@ -47,6 +50,9 @@ int container_build_init(ContainerBuild *b, const ContainerConfig *c, const char
 	r = namespaces_open(c, b->ns_fds, e);
 	if (r < 0)
 		return r;
+	r = device_program_load(c, &b->device_prog_fd, e);
+	if (r < 0)
+		return r;
 	return cgroup_mounts_discover(b, e);
 }
 
@@ -55,6 +61,7 @@ void container_build_done(ContainerBuild *b) {
 		return;
 	seccomp_filter_done(&b->seccomp);
 	namespaces_close(b->ns_fds);
+	b->device_prog_fd = safe_close(b->device_prog_fd);
 	free(b->rootfs_mountpoint);
 	b->rootfs_mountpoint = NULL;
 }
@@ -70,14 +77,24 @@ static void reap(int pidfd) {
 /* The container's cgroup with its limits and device program. */
 static int cgroup_prepare(ContainerBuild *b, RuntimeError *e) {
 	const ContainerConfig *c = b->config;
-	int r = cgroup_create(c->cgroup_path, &c->cgroup_limits);
+	int r = cgroups_init();
+	if (r < 0)
+		return runtime_error(e, -r, "cgroups: init");
+	r = cgroup_create(c->cgroup_path, &c->cgroup_limits);
 	if (r < 0)
 		return runtime_error(e, -r, "cgroup: create %s", c->cgroup_path);
 	b->cgroup_created = true;
 	trace_point(b->trace_t0, "cgroup created");
-	r = device_cgroup_apply(c, e);
+	r = device_program_attach(c, b->device_prog_fd, e);
 	trace_point(b->trace_t0, "device program attached");
 	return r;
+}
+
+/* Pure cgroup v2 (statfs, as cgroups_init() decides it): known before the cgroup library is
+ * initialised, which on v1/hybrid then happens while the child works. */
+static bool pure_cgroup2(void) {
+	struct statfs fs;
+	return statfs("/sys/fs/cgroup", &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC;
 }
 
 int container_spawn(ContainerBuild *b, ContainerProcess *ret, RuntimeError *e) {
@@ -94,12 +111,7 @@ int container_spawn(ContainerBuild *b, ContainerProcess *ret, RuntimeError *e) {
 	if (r < 0)
 		goto fail;
 	if (c->cgroup_path) {
-		r = cgroups_init();
-		if (r < 0) {
-			runtime_error(e, -r, "cgroups: init");
-			goto fail;
-		}
-		if (cgroups_mode() == CGROUP_MODE_UNIFIED) {
+		if (pure_cgroup2()) {
 			/* Pure v2: born in its cgroup (clone3's CLONE_INTO_CGROUP), no migration.
 			 */
 			r = cgroup_prepare(b, e);
