@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "macro.h"
+#include "timestamp.h"
 
 #define TABLE_MAX_COLUMNS 32
 #define TABLE_MAX_ROWS 100000
@@ -47,9 +48,3 @@ char *human_restarts(unsigned restarts, uint64_t last_usec, uint64_t now_usec, c
                      size_t size);
 
 #define HUMAN_DURATION_MAX 32
-#define RFC3339_MAX 40
-
-/* "2024-05-01T10:00:00Z" (UTC, whole seconds, as metav1.Time marshals). */
-char *rfc3339_format(uint64_t usec, char *buf, size_t size);
-/* "2024-05-01T10:00:00Z", "...:00.123456Z", "...:00+02:00" -> µs since the epoch. */
-int rfc3339_parse(const char *s, uint64_t *ret_usec);

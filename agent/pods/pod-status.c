@@ -3,6 +3,7 @@
 #include <time.h>
 
 #include "pod-status.h"
+#include "timestamp.h"
 
 void container_state_info_clear(ContainerStateInfo *s) {
 	free(s->reason);
@@ -275,12 +276,8 @@ void pod_status_conditions(const PodStatusInput *in, PodPhase phase, uint64_t no
 }
 
 char *format_rfc3339(uint64_t realtime_usec) {
-	time_t t = (time_t)(realtime_usec / 1000000);
-	struct tm tm;
-	char buf[32];
-	if (!gmtime_r(&t, &tm) || strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		return NULL;
-	return strdup(buf);
+	char buf[RFC3339_MAX];
+	return strdup(rfc3339_format(realtime_usec, buf, sizeof(buf)));
 }
 
 static void add_time(json_object *o, const char *key, uint64_t usec) {
