@@ -79,13 +79,25 @@ size_t cli_container_count(json_object *pod) {
 	return json_object_array_length(a);
 }
 
-int cli_check_pod(SkiffClient *c, const CliTarget *t, const char *name, const char *container) {
-	json_object *pod = NULL;
+int cli_check_pod(SkiffClient *c, const CliTarget *t, const char *name, const char *container,
+                  bool exec) {
+	json_object *pod = NULL, *status = NULL, *phase = NULL;
 	int r = cli_get_pod(c, t, name, &pod);
 	if (r < 0)
 		return r;
-	/* kubectl: a pod of several containers needs -c */
-	if (!container && cli_container_count(pod) != 1) {
+	/* kubectl exec refuses a finished pod before anything else */
+	const char *p = json_object_object_get_ex(pod, "status", &status) &&
+	                                json_object_object_get_ex(status, "phase", &phase)
+	                        ? json_object_get_string(phase)
+	                        : NULL;
+	if (exec && (streq_ptr(p, "Succeeded") || streq_ptr(p, "Failed"))) {
+		fprintf(stderr,
+		        "error: cannot exec into a container in a completed pod; current phase is "
+		        "%s\n",
+		        p);
+		r = -EINVAL;
+	} else if (!container && cli_container_count(pod) != 1) {
+		/* kubectl: a pod of several containers needs -c */
 		_cleanup_free_ char *names = cli_container_names(pod, "containers");
 		fprintf(stderr,
 		        "error: a container name must be specified for pod %s, choose one of: %s\n",

@@ -25,7 +25,8 @@ int cli_fail(const ClientError *e, int r);
 char *cli_pod_path(const CliTarget *t, const char *name, const char *suffix);
 int cli_get_pod(SkiffClient *c, const CliTarget *t, const char *name, json_object **ret);
 char *cli_container_names(json_object *pod, const char *list);
-/* The pod exists and, without a container name, has exactly one container (else the kubectl
- * error is printed). */
-int cli_check_pod(SkiffClient *c, const CliTarget *t, const char *name, const char *container);
+/* The pod exists, for exec is not finished, and without a container name has exactly one
+ * container (else the kubectl error is printed). */
+int cli_check_pod(SkiffClient *c, const CliTarget *t, const char *name, const char *container,
+                  bool exec);
 size_t cli_container_count(json_object *pod);

@@ -103,7 +103,7 @@ int cli_exec(int argc, char **argv) {
 	ClientError e = {};
 	if (cli_connect(&t, &cl) < 0)
 		return 1;
-	if (cli_check_pod(cl, &t, name, container) < 0)
+	if (cli_check_pod(cl, &t, name, container, true) < 0)
 		return 1;
 
 	json_object *body = json_object_new_object(), *cmd = json_object_new_array();

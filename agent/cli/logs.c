@@ -74,7 +74,7 @@ int cli_logs(int argc, char **argv) {
 	ClientError e = {};
 	if (cli_connect(&t, &cl) < 0)
 		return 1;
-	if (cli_check_pod(cl, &t, name, container) < 0)
+	if (cli_check_pod(cl, &t, name, container, false) < 0)
 		return 1;
 
 	_cleanup_free_ char *base = cli_pod_path(&t, name, "/log"), *esc = NULL, *path = NULL;
