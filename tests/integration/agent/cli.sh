@@ -144,6 +144,11 @@ it_assert_eq "$(cat "$IT_TMP/follow.out")" "first
 second
 third" "logs -f output"
 ag_num_between "$took" 2 8 || it_fail "logs -f took ${took}s"
+ag_wait_jq "$FOL" '.status.phase == "Succeeded"' 10
+err=$(sk exec "$FOL" -- true 2>&1 >/dev/null)
+rc=$?
+it_assert_eq "$err" "error: cannot exec into a container in a completed pod; current phase is Succeeded" "exec in a completed pod"
+[ $rc != 0 ] || it_fail "exec in a completed pod succeeded"
 
 it_log "skiff get -o name / yaml / wide"
 it_assert_eq "$(sk get pods -o name | sort | tr '\n' ' ')" "pod/$FOL pod/$RS pod/$TALK " "-o name"
