@@ -345,11 +345,16 @@ done
 if [ "$NO_PODMAN" != 1 ]; then
 	log "2. podman kube play + kube down of the same pod ($RUNS runs + 3 warm-up)"
 	: >"$R/run-podman"
+	: >"$R/run-podman-parts"
 	for i in $(seq -2 "$RUNS"); do
-		read -r us st < <(in_ns "$AB" time-exec "$P/run.log" -- "${pm_cmd[@]}" kube play --network none "$T/manifests/once.yaml" \
-			--and "${pm_cmd[@]}" kube down "$T/manifests/once.yaml") || true
-		[ "$st" = 0 ] || { echo "podman kube play/down failed ($st)"; tail -20 "$P/run.log"; exit 1; }
-		[ "$i" -ge 1 ] && echo "$us" >>"$R/run-podman"
+		# timed apart (one right after the other), reported as their sum and each on its own
+		read -r play_us st < <(in_ns "$AB" time-exec "$P/run.log" -- "${pm_cmd[@]}" kube play --network none "$T/manifests/once.yaml") || true
+		[ "$st" = 0 ] || { echo "podman kube play failed ($st)"; tail -20 "$P/run.log"; exit 1; }
+		read -r down_us st < <(in_ns "$AB" time-exec "$P/run.log" -- "${pm_cmd[@]}" kube down "$T/manifests/once.yaml") || true
+		[ "$st" = 0 ] || { echo "podman kube down failed ($st)"; tail -20 "$P/run.log"; exit 1; }
+		[ "$i" -ge 1 ] || continue
+		echo "$((play_us + down_us))" >>"$R/run-podman"
+		echo "$play_us $down_us" >>"$R/run-podman-parts"
 	done
 	log "removing podman's state"
 	podman_teardown
@@ -433,9 +438,12 @@ if [ "$NO_PODMAN" != 1 ]; then
 	awk '{ print $2 }' "$R/lat-podman" >"$R/play-exit"
 	p_exit=$(quantile "$R/play-exit" 0.5); p_down=$(quantile "$R/down-podman" 0.5)
 	rp_med=$(quantile "$R/run-podman" 0.5)
+	awk '{ print $1 }' "$R/run-podman-parts" >"$R/run-play"; awk '{ print $2 }' "$R/run-podman-parts" >"$R/run-down"
+	rp_play=$(quantile "$R/run-play" 0.5); rp_down=$(quantile "$R/run-down" 0.5)
+	rp_slow=$(awk '$2 > 1000000' "$R/run-podman-parts" | wc -l)
 	ratio=$(awk -v a="$r_med" -v b="$rp_med" 'BEGIN { printf "%.3f", a / b }')
 else
-	p_med=-; p_p90=-; p_exit=-; p_down=-; rp_med=-; ratio=-
+	p_med=-; p_p90=-; p_exit=-; p_down=-; rp_med=-; ratio=-; rp_play=-; rp_down=-; rp_slow=-
 fi
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 echo
@@ -445,6 +453,8 @@ row "   p90 ms ($SAMPLES samples)" "$(us_to_ms "$s_p90")" "$(us_to_ms "$p_p90")"
 row "   podman: play exits / kube down, median ms" "" "$(us_to_ms "$p_exit") / $(us_to_ms "$p_down")" "" ""
 row "2. run a pod that exits at once, median ms" "$(us_to_ms "$r_med")" "$(us_to_ms "$rp_med")" "<= 0.1 x podman" "$(pass "$ratio" 0.1 "<=")"
 row "   (skiff run | kube play + kube down; ratio)" "" "" "ratio $ratio" ""
+row "   podman: play / down medians, ms" "" "$(us_to_ms "$rp_play") / $(us_to_ms "$rp_down")" "" ""
+row "   podman: downs over 1 s (of $RUNS)" "" "$rp_slow" "" ""
 row "3. $PODS pods dropped -> all Running, ms" "$(us_to_ms "$bulk_us")" "" "< 2000 ms" "$(pass "$(us_to_ms "$bulk_us")" 2000 "<")"
 row "4. agent VmRSS, MiB ($PODS pods)" "$(mib "$agent_rss")" "300 (kubelet)" "< 10 MiB" "$(pass "$(mib "$agent_rss")" 10 "<")"
 row "   agent PSS, MiB" "$(mib "$agent_pss")" "" "" ""
