@@ -138,6 +138,14 @@ done
 it_log "removing the files of five pods at once"
 t0=$(uptime_now)
 rm -f "$MAN/sleep.yaml" "$MAN/exec.yaml" "$MAN/long.yaml" "$MAN/stubborn.yaml" "$MAN/two.yaml"
+# while they stop: Terminating, with the deletion timestamp and grace period
+STUB=$(ag_static stubborn)
+ag_wait_col "$STUB" 3 Terminating 2
+j=$(ag_json "$STUB")
+it_assert_match "$(echo "$j" | jq -r .metadata.deletionTimestamp)" '^[0-9-]{10}T[0-9:]{8}Z$' "deletionTimestamp"
+it_assert_eq "$(echo "$j" | jq -r .metadata.deletionGracePeriodSeconds)" 3 "deletionGracePeriodSeconds"
+it_assert_eq "$(curl -s --unix-socket "$SOCK" "http://localhost/pods/default/$STUB/events" |
+	jq -r '.items[] | select(.reason == "Killing") | "\(.type) \(.message)"')" "Normal Stopping container main" "Killing event"
 for p in sleep exec long stubborn two; do ag_wait_gone "$(ag_static $p)" 20; done
 gone=$(awk -v a="$t0" -v b="$(uptime_now)" 'BEGIN { print b - a }')
 it_log "all gone after ${gone}s; notes: $(cat "$SHARED"/sleep "$SHARED"/exec "$SHARED"/long "$SHARED"/stubborn "$SHARED"/two 2>/dev/null | tr '\n' ' ')"
