@@ -26,10 +26,12 @@ rt_check_clean "$C"
 
 # SIGTERM through the recorded pid and start time ends it (a pid 1 without a handler would
 # ignore it, as with any runtime: the shell traps it); the record says so.
-TRAP="[\"/bin/sh\",\"-c\",\"trap 'exit 143' TERM; $TH sleep 60 \\u0026 wait\"]"
+# (The handler is in place once /ready exists in the container's upper layer.)
+TRAP="[\"/bin/sh\",\"-c\",\"trap 'exit 143' TERM; touch /ready; $TH sleep 60 \\u0026 wait\"]"
 C=$IT_TMP/term
 rt_config "$C" "$TRAP"
 rt_start "$C"
+it_wait_for 10 test -e "$C/upper/ready" || it_fail "the container did not get ready"
 it_assert_eq "$(rt_state "$C" startTime)" "$(cut -d' ' -f22 /proc/"$RT_PID"/stat)" "start time recorded"
 kill -TERM "$RT_PID"
 it_wait_for 10 test -s "$C/exit.json" || it_fail "no exit record after SIGTERM"
@@ -40,6 +42,7 @@ rt_check_clean "$C"
 C=$IT_TMP/fwd
 rt_config "$C" "$TRAP"
 rt_start "$C"
+it_wait_for 10 test -e "$C/upper/ready" || it_fail "the container did not get ready"
 kill -TERM "$RT_MONITOR"
 it_wait_for 10 test -s "$C/exit.json" || it_fail "no exit record after the monitor's SIGTERM"
 it_assert_eq "$(rt_exit "$C" exitCode)" 143 "forwarded signal"

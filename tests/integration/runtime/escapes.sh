@@ -97,6 +97,4 @@ C=$IT_TMP/evilvol
 rt_config "$C" "[\"$TH\",\"read\",\"/escape/f\"]" ",\"root\":{\"lower\":[\"$EVIL\"],\"upper\":\"$C/upper\",\"work\":\"$C/work\"},\"mounts\":[{\"destination\":\"/escape\",\"source\":\"$VOL/inside/deep\"}]"
 rt_run "$C" || it_fail "run: $(cat "$C/err")"
 it_assert_eq "$(cat "$C/out")" "fine" "the volume lands inside the root"
-[ ! -e /tmp/f ] || [ "$(cat /tmp/f 2>/dev/null)" != fine ] || it_fail "mounted onto the host's /tmp"
-it_assert_no_match "$(awk '{print $5}' /proc/self/mountinfo)" "^/tmp$" "a mount on the host's /tmp"
 rt_check_clean "$C"
