@@ -55,10 +55,21 @@ ag_start
 pod steady Always 'i=0; while :; do echo "tick $i"; i=$((i+1)); sleep 0.2; done'
 pod dies Never 'while [ ! -f /shared/die ]; do sleep 0.1; done; echo dying; exit 7'
 pod dies-onfailure OnFailure 'if [ -f /shared/die ]; then exec sleep 3600; fi; while [ ! -f /shared/die ]; do sleep 0.1; done; exit 7'
+cat <<'EOF' | put deadline.yaml
+apiVersion: v1
+kind: Pod
+metadata: {name: deadline}
+spec:
+  activeDeadlineSeconds: 5
+  terminationGracePeriodSeconds: 1
+  containers:
+  - {name: main, image: busybox, command: [sh, -c, 'trap "exit 0" TERM; while :; do sleep 0.1; done']}
+EOF
 STEADY=$(ag_static steady)
+DL=$(ag_static deadline)
 DIES=$(ag_static dies)
 DOF=$(ag_static dies-onfailure)
-for p in "$STEADY" "$DIES" "$DOF"; do
+for p in "$STEADY" "$DIES" "$DOF" "$DL"; do
 	ag_wait_jq "$p" '.status.phase == "Running" and .status.containerStatuses[0].ready' 15
 done
 cid=$(ag_cid "$STEADY" main)
@@ -85,10 +96,10 @@ n2=$(grep -c tick "$LOGS/default_${STEADY}_$uid/main/0.log")
 [ "$n2" -gt "$n1" ] || it_fail "the log stopped with the agent ($n1 -> $n2 lines)"
 
 it_log "a new agent re-adopts them"
-start_timed 3
+start_timed 4
 it_log "the new agent listed the pods after ${READY_AFTER}s"
 ag_num_between "$READY_AFTER" 0 1 || it_fail "the new agent needed ${READY_AFTER}s to be ready"
-grep -q "re-adopted 3 pods" "$AG_LOG" || it_fail "no re-adoption in the agent log"
+grep -q "re-adopted 4 pods" "$AG_LOG" || it_fail "no re-adoption in the agent log"
 j=$(ag_json "$STEADY")
 it_assert_eq "$(echo "$j" | jq -r .status.containerStatuses[0].containerID)" "skiff://$cid" "same containerID"
 it_assert_eq "$(echo "$j" | jq -r .status.containerStatuses[0].restartCount)" 0 "restartCount unchanged"
@@ -112,13 +123,21 @@ it_assert_match "$(sk logs "$DIES")" "dying" "the log of the exited container"
 ag_wait_jq "$DOF" '.status.containerStatuses[0].restartCount == 1 and .status.containerStatuses[0].state.running' 15
 it_assert_eq "$(ag_jq "$DOF" '.status.containerStatuses[0].lastState.terminated | "\(.exitCode) \(.reason)"')" "7 Error" "lastState after the restart"
 
+it_log "activeDeadlineSeconds still counts from the pod's start"
+ag_wait_jq "$DL" '.status.phase == "Failed" and .status.reason == "DeadlineExceeded"' 10
+dl=$(ag_json "$DL")
+s0=$(ag_ts2s "$(echo "$dl" | jq -r .status.startTime)")
+f0=$(ag_ts2s "$(echo "$dl" | jq -r .status.containerStatuses[0].state.terminated.finishedAt)")
+ag_num_between "$(awk -v a="$s0" -v b="$f0" 'BEGIN { print b - a }')" 4 7.5 ||
+	it_fail "the deadline pod ended $(awk -v a="$s0" -v b="$f0" 'BEGIN { print b - a }')s after its start, want 5 s"
+
 it_log "SIGTERM the agent: containers keep running"
 ag_stop TERM
 it_assert_eq "$AG_RC" 0 "exit status of a SIGTERMed agent"
 grep -q "pods keep running" "$AG_LOG" || it_fail "no stop message"
 sleep 0.5
 it_pid_alive "$pid" || it_fail "the container died with the SIGTERMed agent"
-start_timed 3
+start_timed 4
 it_log "the next agent listed the pods after ${READY_AFTER}s"
 ag_num_between "$READY_AFTER" 0 1 || it_fail "the new agent needed ${READY_AFTER}s to be ready"
 it_assert_eq "$(ag_cid "$STEADY" main)" "$cid" "same containerID after SIGTERM"
@@ -129,7 +148,7 @@ sk logs "$STEADY" --tail 1 | grep -q '^tick ' || it_fail "logs of a re-adopted c
 it_log "re-adopted pods are removed cleanly"
 t0=$(ag_now)
 rm -f "$MAN"/*.yaml
-for p in "$STEADY" "$DIES" "$DOF"; do ag_wait_gone "$p" 15; done
+for p in "$STEADY" "$DIES" "$DOF" "$DL"; do ag_wait_gone "$p" 15; done
 it_assert_pid_gone "$pid"
 ag_assert_clean
 exit 0
