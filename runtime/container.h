@@ -41,6 +41,10 @@ typedef struct ContainerBuild {
 	int64_t trace_t0;      /* SKIFF_MONITOR_TRACE: phase timing base, 0 = off */
 	bool cgroup_created;   /* out: container_spawn made the cgroup (the caller removes it) */
 	int device_prog_fd;    /* the device program, loaded before clone */
+	/* Called once the child is on its way (its cgroup set), while it finishes its set-up:
+	 * what the caller would do anyway right after execve is done in that time. */
+	int (*on_released)(void *userdata, pid_t pid, RuntimeError *e);
+	void *userdata;
 } ContainerBuild;
 
 /* The child's whole life: set everything up and execve, or report and _exit. */

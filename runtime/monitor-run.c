@@ -44,6 +44,8 @@ typedef struct Monitor {
 	int64_t started_at;
 	int sigfd;
 	int64_t trace_t0; /* SKIFF_MONITOR_TRACE=1: phase timing on stderr */
+	const char *id;
+	bool state_written;
 } Monitor;
 
 static void monitor_done(Monitor *m) {
@@ -96,13 +98,14 @@ static void write_exit(Monitor *m, const ExitRecord *e) {
 static void cleanup_cgroup(Monitor *m) {
 	if (!m->cgroup_created)
 		return;
-	/* Leftovers (a shared pid namespace keeps them alive past our init) die first: a cgroup
-	 * with processes cannot go. */
-	if (cgroup_is_populated(m->cgroup_path) != 0) {
+	/* Usually empty by now (the init of a pid namespace takes its processes along): try
+	 * at once. Leftovers (a shared pid namespace keeps them alive past our init, an exec's
+	 * monitor sits in the cgroup) die first: a cgroup with processes cannot go. */
+	if (cgroup_destroy(m->cgroup_path) == -EBUSY) {
 		(void)cgroup_kill(m->cgroup_path);
 		(void)cgroup_wait_empty(m->cgroup_path, CGROUP_EMPTY_TIMEOUT_MS);
+		(void)cgroup_destroy(m->cgroup_path);
 	}
-	(void)cgroup_destroy(m->cgroup_path);
 	m->cgroup_created = false;
 }
 
@@ -160,6 +163,20 @@ static int setup_stdio(Monitor *m, const ContainerConfig *c, int stdio[3], int c
 	return 0;
 }
 
+/* state.json while the child finishes: the record's start is then a millisecond or two before
+ * the container's execve, which costs nobody a wait. Removed again if the start fails. */
+static int state_early(void *userdata, pid_t pid, RuntimeError *e) {
+	Monitor *m = userdata;
+	m->proc.pid = pid;
+	m->started_at = runtime_now_ns();
+	int r = write_state(m, m->id);
+	if (r < 0)
+		return runtime_error(e, -r, "write state.json");
+	m->state_written = true;
+	trace_point(m->trace_t0, "state written");
+	return 0;
+}
+
 /* Everything up to a running container; on failure the caller records a StartError. */
 static int start_container(Monitor *m, const ContainerConfig *c, RuntimeError *e) {
 	ContainerBuild b = {};
@@ -171,6 +188,8 @@ static int start_container(Monitor *m, const ContainerConfig *c, RuntimeError *e
 		r = container_build_init(&b, c, m->dir, e);
 		memcpy(b.stdio, stdio, sizeof(stdio));
 		b.trace_t0 = m->trace_t0;
+		b.on_released = state_early;
+		b.userdata = m;
 		trace_point(m->trace_t0, b.seccomp.from_cache ? "prepared (seccomp from cache)"
 		                                              : "prepared (seccomp compiled)");
 	}
@@ -277,8 +296,8 @@ _hot_ static void wait_loop(Monitor *m, siginfo_t *si, int64_t *finished_at) {
 				deadline = *finished_at + (int64_t)DRAIN_TIMEOUT_MS * 1000000;
 				/* Whatever else still writes to our pipes goes now. (After a
 				 * re-exec into pump mode the cgroup library starts here.) */
-				if (m->cgroup_created && cgroups_init() >= 0 &&
-				    cgroup_is_populated(m->cgroup_path) > 0)
+				if ((io[0] >= 0 || io[1] >= 0) && m->cgroup_created &&
+				    cgroups_init() >= 0 && cgroup_is_populated(m->cgroup_path) > 0)
 					(void)cgroup_kill(m->cgroup_path);
 			}
 		}
@@ -531,26 +550,23 @@ int monitor_run(const char *dir, bool detach, int notify_fd) {
 	}
 	(void)setup_signals(&m);
 
+	m.id = c.id;
 	r = start_container(&m, &c, &err);
+	m.id = NULL;
+	container_config_done(&c);
 	if (r < 0) {
-		container_config_done(&c);
+		if (m.state_written) {
+			_cleanup_free_ char *state = NULL;
+			if (asprintf(&state, "%s/state.json", dir) >= 0)
+				(void)unlink(state);
+		}
 		r = start_failed(&m, &err);
 		monitor_done(&m);
 		return r;
 	}
-	m.started_at = runtime_now_ns();
-	r = write_state(&m, c.id);
-	trace_point(m.trace_t0, "state written");
-	container_config_done(&c);
-	if (r < 0) {
-		/* It runs, but nobody could find it again: better stop it now. */
-		(void)pidfd_send_signal(m.proc.pidfd, SIGKILL, NULL, 0);
-		runtime_error(&err, -r, "write state.json");
-	} else {
-		char line[64];
-		snprintf(line, sizeof(line), "started %d\n", (int)m.proc.pid);
-		monitor_notify(&m.notify_fd, line);
-	}
+	char line[64];
+	snprintf(line, sizeof(line), "started %d\n", (int)m.proc.pid);
+	monitor_notify(&m.notify_fd, line);
 	if (detach && r >= 0) {
 		/* Keep the signals blocked across execve: the new image takes them over. */
 		m.sigfd = safe_close(m.sigfd);

@@ -221,7 +221,8 @@ typedef struct ContainerState {
 	uint64_t monitor_start_time; /* /proc/PID/stat field 22, clock ticks since boot */
 	pid_t pid;                   /* the container's init, in the monitor's pid namespace */
 	uint64_t start_time;
-	int64_t started_at; /* CLOCK_REALTIME, ns */
+	int64_t started_at; /* CLOCK_REALTIME, ns: once the child is released, ~1 ms before execve
+	                     */
 	char *cgroup_path;
 } ContainerState;
 

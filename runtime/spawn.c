@@ -160,6 +160,8 @@ int container_spawn(ContainerBuild *b, ContainerProcess *ret, RuntimeError *e) {
 		if (r < 0)
 			runtime_error(e, -r, "release the container's child");
 	}
+	if (r >= 0 && b->on_released)
+		r = b->on_released(b->userdata, pid, e);
 	SyncStage stage;
 	if (r >= 0)
 		r = sync_read_result(parent_end, e, &stage);
