@@ -36,13 +36,20 @@ pod onfail-fail OnFailure 'exit 5'
 CRASH=$(ag_static crash)
 t_added=$(ag_now)
 
-# Poll the crashing container until its fourth instance ran, noting every instance's start
-# and end as the JSON shows them (second resolution). The first instance's end shows only while
-# the second runs (a few ms): the first restart is measured from the pod's start instead.
+# From the start, a background poller notes every instance's start and end of the crashing
+# container as the JSON shows them (second resolution). The first instance's end shows only
+# while the second runs (a few ms): the first restart is measured from the pod's start instead.
 : >"$IT_TMP/instances"
+(
+	while :; do
+		ag_jq "$CRASH" '.status.containerStatuses[0] | .lastState.terminated // empty |
+			"\(.containerID) \(.startedAt) \(.finishedAt) \(.exitCode) \(.reason)"' >>"$IT_TMP/instances" 2>/dev/null
+		sleep 0.3
+	done
+) &
+COLLECTOR=$!
+AG_PIDS="$AG_PIDS $COLLECTOR"
 collect() {
-	ag_jq "$CRASH" '.status.containerStatuses[0] | .lastState.terminated // empty |
-		"\(.containerID) \(.startedAt) \(.finishedAt) \(.exitCode) \(.reason)"' >>"$IT_TMP/instances"
 	# the fourth instance (restartCount 3) ended: its end is the last state
 	ag__jq_true "$CRASH" '.status.containerStatuses[0] | .restartCount >= 3 and
 		.lastState.terminated.containerID == .containerID'
@@ -135,6 +142,9 @@ it_assert_file_match "$IT_TMP/describe" "^      Exit Code: +1$"
 it_assert_match "$(ag_col "$CRASH" 4)" "^$n \\([0-9]+s ago\\)$" "RESTARTS with the time of the last one"
 
 ag_wait 70 "the fourth instance of the crashing container" collect
+sleep 0.5
+kill $COLLECTOR
+wait $COLLECTOR 2>/dev/null
 sort -u "$IT_TMP/instances" | sort -k2 >"$IT_TMP/inst"
 [ "$(wc -l <"$IT_TMP/inst")" -ge 3 ] || it_fail "instances seen: $(cat "$IT_TMP/inst")"
 it_log "instances: $(cat "$IT_TMP/inst")"
