@@ -180,7 +180,8 @@ int cli_get(int argc, char **argv) {
 		if (streq(output, "json"))
 			printf("%s\n",
 			       json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-			                                                 JSON_C_TO_STRING_SPACED));
+			                                                 JSON_C_TO_STRING_SPACED |
+			                                                 JSON_C_TO_STRING_NOSLASHESCAPE));
 		else {
 			_cleanup_free_ char *y = NULL;
 			if (tree_to_yaml(o, &y) >= 0)
