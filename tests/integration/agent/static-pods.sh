@@ -57,6 +57,9 @@ it_assert_eq "$(echo "$j" | jq -r '.metadata.annotations["kubernetes.io/config.h
 seen=$(echo "$j" | jq -r '.metadata.annotations["kubernetes.io/config.seen"]')
 it_assert_match "$seen" '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z$' "config.seen"
 it_assert_eq "$(echo "$j" | jq -r .metadata.labels.app)" web "labels kept"
+# printed as kubectl does, without escaped slashes
+echo "$j" | grep -q '^ *"kubernetes.io/config.source": "file",\?$' ||
+	it_fail "-o json: no \"kubernetes.io/config.source\": $(echo "$j" | grep config.source)"
 it_assert_eq "$(echo "$j" | jq -r .spec.nodeName)" "$NODE" "spec.nodeName"
 # (the kubelet also adds an Exists/NoExecute toleration; skiff's Pod model has no tolerations)
 it_assert_eq "$(ag_col "$WEB" 3)" Running "STATUS column"
