@@ -106,6 +106,9 @@ unshare -m sh -c "umount /sys/fs/cgroup/unified 2>/dev/null; crun run -b $T/crun
 	{ echo "crun cannot run a container"; exit 1; }
 runc --root "$T/runc-state" run -b "$T/runc" bench-runc || { echo "runc cannot run a container"; exit 1; }
 
+echo "== $(uname -r), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), $(wc -l </proc/self/mountinfo) mounts;" \
+	"crun $(crun --version | sed -n 's/^crun version //p'), runc $(runc --version | sed -n 's/^runc version //p')"
+
 # --- start to exit -------------------------------------------------------------------------------
 HF=(hyperfine -N --style none --warmup 10 --runs "$RUNS")
 echo "== start to exit of /bin/true ($RUNS runs each, after 10 warm-up runs)"
@@ -159,6 +162,20 @@ LONG_PID=$(sed -n 's/^started //p' "$T/long.notify")
 mon_pid=$(it_json_get "$T/long/state.json" monitorPid)
 sleep 1
 read -r mon_pss mon_rss <<<"$(pss_rss "$mon_pid")"
+# Ten of them: the monitors share their (static) binary's pages, so PSS per container falls.
+MANY_PIDS=""
+mon_pids="$mon_pid"
+for i in $(seq 2 10); do
+	skiff_container "$T/long$i" '["/bin/sleep","3600"]' ",\"log\":{\"path\":\"$T/long$i.log\"}"
+	"$MON" start "$T/long$i" --notify-fd 3 3>"$T/long$i.notify" </dev/null >/dev/null 2>&1 &
+	it_wait_for 10 grep -qs started "$T/long$i.notify"
+	MANY_PIDS="$MANY_PIDS $(sed -n 's/^started //p' "$T/long$i.notify")"
+	mon_pids="$mon_pids $(it_json_get "$T/long$i/state.json" monitorPid)"
+done
+it_on_exit "kill -9 $MANY_PIDS"
+sleep 1
+ten_pss=$(for p in $mon_pids; do pss_rss "$p"; done | awk '{ s += $1 } END { printf "%d", s / NR }')
+kill -9 $MANY_PIDS
 oci_bundle "$T/crun-long" crun-long '["/bin/sleep","3600"]'
 unshare -m sh -c "umount /sys/fs/cgroup/unified; exec crun run -b $T/crun-long bench-crun-long" >/dev/null 2>&1 &
 crun_fg=$!
@@ -199,20 +216,20 @@ printf '%-32s %10s %10s\n' runc "$seq_runc" "$(ratio "$seq_runc" "$seq_crun")"
 echo
 printf '%-44s %8s %8s\n' "beside a running container (KiB)" "PSS" "RSS"
 printf '%-44s %8s %8s\n' "skiff-monitor (start, CRI log)" "$mon_pss" "$mon_rss"
+printf '%-44s %8s %8s\n' "skiff-monitor, 10 containers (per monitor)" "$ten_pss" "-"
 printf '%-44s %8s %8s\n' "crun run (foreground parent)" "$crun_pss" "$crun_rss"
 printf '%-44s %8s %8s\n' "runc run (foreground parent)" "$runc_pss" "$runc_rss"
 
 # --- where skiff's time goes ---------------------------------------------------------------------
 echo
-echo "== skiff phases (SKIFF_MONITOR_TRACE, median of 30 runs; each line: time since the previous)"
+echo "== skiff timeline (SKIFF_MONITOR_TRACE, median of 30 runs, ms since the monitor started;"
+echo "   parent and child run side by side: [p] monitor, [c] the container's child)"
 for _ in $(seq 30); do
-	SKIFF_MONITOR_TRACE=1 "$MON" run "$T/skiff" 2>&1 >/dev/null | sed -E 's/^skiff-monitor\[[0-9]+\]: +//'
-	echo END
+	SKIFF_MONITOR_TRACE=1 "$MON" run "$T/skiff" 2>&1 >/dev/null | sed -E 's/^skiff-monitor\[([0-9]+)\]: +/\1 /'
 done | gawk '
-/^END/ { prev = 0; n = 0; next }
-{ t = $1 + 0; sub(/^[^ ]+ ms /, ""); sub(/\(.*$/, ""); d = t - prev; prev = t
-  k = sprintf("%02d %s", n++, substr($0, 1, 44)); v[k] = v[k] " " d }
-END { for (k in v) { m = split(v[k], a, " "); asort(a); printf "  %-48s %7.3f ms\n", k, a[int((m + 1) / 2)] } }' | sort
+{ who = ($1 == "1") ? "[c]" : "[p]"; t = $2 + 0; sub(/^[^ ]+ [^ ]+ ms /, ""); sub(/\(.*$/, "")
+  k = who " " substr($0, 1, 40); v[k] = v[k] " " t }
+END { for (k in v) { m = split(v[k], a, " "); asort(a); printf "  %8.3f  %s\n", a[int((m + 1) / 2)], k } }' | sort -n
 if command -v strace >/dev/null; then
 	echo
 	echo "== strace -c -f of one skiff run (syscall time, monitor and child)"

@@ -66,3 +66,13 @@ rt_config "$C4" "[\"$TH\",\"hostname\"]" ',"namespaces":{"uts":"host","network":
 rt_run "$C4" || it_fail "hostns run: $(cat "$C4/err")"
 it_assert_match "$(cat "$C4/out")" "^hostname: $(hostname)$" "host uts namespace"
 rt_check_clean "$C4"
+
+# oom_score_adj (raising needs no privilege; lowering needs CAP_SYS_RESOURCE) and rlimits.
+C5=$IT_TMP/limits
+rt_config "$C5" '["/bin/sh","-c","cat /proc/self/oom_score_adj; ulimit -n; ulimit -Hn"]' \
+	',"process":{"args":["/bin/sh","-c","cat /proc/self/oom_score_adj; ulimit -n; ulimit -Hn"],"oomScoreAdj":750,"rlimits":[{"type":"RLIMIT_NOFILE","soft":512,"hard":1024}]}'
+rt_run "$C5" || it_fail "run: $(cat "$C5/err")"
+it_assert_eq "$(sed -n 1p "$C5/out")" 750 "oom_score_adj"
+it_assert_eq "$(sed -n 2p "$C5/out")" 512 "RLIMIT_NOFILE soft"
+it_assert_eq "$(sed -n 3p "$C5/out")" 1024 "RLIMIT_NOFILE hard"
+rt_check_clean "$C5"
