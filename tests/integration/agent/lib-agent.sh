@@ -32,6 +32,18 @@ SKIFF_TEST_CGROUP_ROOT=skiff-it-$AG_TEST-$$
 it_cgroup_root
 it_on_exit "ag__unmount"
 it_on_exit "ag__kill_ours"
+# The agents are this shell's children: kill and reap them here, quietly, before lib.sh's
+# exit commands run (in a subshell, where they could not be waited for).
+ag__exit() {
+	ag_rc=$?
+	for p in ${AG_PIDS:-}; do
+		kill -9 "$p" 2>/dev/null
+		{ wait "$p"; } 2>/dev/null
+	done
+	(exit $ag_rc)
+	it__run_exit
+}
+trap ag__exit EXIT
 
 CFG=$IT_TMP/config.yaml
 ROOT=$IT_TMP/root
@@ -128,6 +140,8 @@ it_fail() {
 		echo "--- agent log (tail)" >&2
 		tail -40 "$AG_LOG" >&2
 	fi
+	# again, last: the runner shows the tail of the output
+	echo "FAIL: $*" >&2
 	exit 1
 }
 
@@ -174,7 +188,7 @@ ag_start() {
 ag_stop() {
 	[ -n "$AG_PID" ] || return 0
 	kill -"${1:-TERM}" "$AG_PID" 2>/dev/null
-	wait "$AG_PID" 2>/dev/null
+	{ wait "$AG_PID"; } 2>/dev/null
 	AG_RC=$?
 	AG_PID=""
 }

@@ -124,7 +124,7 @@ ag_wait_jq "$DOF" '.status.containerStatuses[0].restartCount == 1 and .status.co
 it_assert_eq "$(ag_jq "$DOF" '.status.containerStatuses[0].lastState.terminated | "\(.exitCode) \(.reason)"')" "7 Error" "lastState after the restart"
 
 it_log "activeDeadlineSeconds still counts from the pod's start"
-ag_wait_jq "$DL" '.status.phase == "Failed" and .status.reason == "DeadlineExceeded"' 10
+ag_wait_jq "$DL" '.status.phase == "Failed" and .status.reason == "DeadlineExceeded" and .status.containerStatuses[0].state.terminated' 10
 dl=$(ag_json "$DL")
 s0=$(ag_ts2s "$(echo "$dl" | jq -r .status.startTime)")
 f0=$(ag_ts2s "$(echo "$dl" | jq -r .status.containerStatuses[0].state.terminated.finishedAt)")
