@@ -167,6 +167,12 @@ static int on_notify(sd_event_source *s, int fd, uint32_t revents, void *userdat
 	c->pid = pid;
 	c->state = RUN_RUNNING;
 	c->started_at = kubelet_now(w->kubelet);
+	/* the monitor's own record of the start: what a re-adopting agent will read too */
+	_cleanup_free_ char *dir = container_state_dir(c);
+	ContainerState st = {};
+	if (dir && container_state_read(dir, &st) >= 0 && st.started_at > 0)
+		c->started_at = (uint64_t)st.started_at / 1000;
+	container_state_done(&st);
 	pod_events_add(&w->events, false, "Created", c->started_at, "Created container: %s",
 	               c->spec->name);
 	pod_events_add(&w->events, false, "Started", c->started_at, "Started container %s",

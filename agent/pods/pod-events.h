@@ -17,15 +17,18 @@
 typedef struct PodEvent {
 	bool warning;
 	char reason[48];
-	char message[POD_EVENT_MESSAGE_MAX];
+	char *message; /* at most POD_EVENT_MESSAGE_MAX - 1 bytes */
 	uint32_t count;
 	uint64_t first, last; /* realtime µs */
 } PodEvent;
 
+/* The ring grows with the events a pod has (most have a handful), up to POD_EVENTS_MAX. */
 typedef struct PodEvents {
-	PodEvent ring[POD_EVENTS_MAX];
-	size_t start, n;
+	PodEvent *ring;
+	size_t alloc, start, n;
 } PodEvents;
+
+void pod_events_done(PodEvents *e);
 
 void pod_events_add(PodEvents *e, bool warning, const char *reason, uint64_t now, const char *fmt,
                     ...) __attribute__((format(printf, 5, 6)));

@@ -647,6 +647,7 @@ PodWorker *pod_worker_free(PodWorker *w) {
 	free(w->cgroup);
 	free(w->pod_ip);
 	safe_close(w->netns_fd);
+	pod_events_done(&w->events);
 	pod_free(w->pod);
 	free(w);
 	return NULL;

@@ -151,7 +151,9 @@ int file_source_read(const char *path, const char *node_name, uint64_t now, Pod 
 		Diag d = {};
 		Pod *p = NULL;
 		r = read_one(files[i], node_name, now, &p, &d);
-		if (r < 0)
+		if (r < 0 && access(files[i], F_OK) < 0 && errno == ENOENT)
+			; /* removed between the listing and the read: not broken, just gone */
+		else if (r < 0)
 			(void)add_error(&errs, &n_err, files[i], &d, r);
 		else {
 			paths[n] = files[i];

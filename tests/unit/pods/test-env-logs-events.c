@@ -131,6 +131,7 @@ static void test_events(void **state) {
 	json_object *j = pod_events_to_json(&e, "default", "p", "u", "node");
 	assert_int_equal(json_object_array_length(j), POD_EVENTS_MAX);
 	json_object_put(j);
+	pod_events_done(&e);
 }
 
 static void test_fnv(void **state) {
