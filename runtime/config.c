@@ -209,12 +209,16 @@ static bool path_is_sane_absolute(const char *p) {
 	return true;
 }
 
+static bool is_root(const char *p) {
+	return p && p[strspn(p, "/")] == 0;
+}
+
 static void validate_paths(char **l, const char *what, Diag *diag) {
 	size_t i = 0;
 	STRV_FOREACH (p, l) {
-		if (!path_is_sane_absolute(*p))
-			diag_error(diag, what, "entry %zu: \"%s\" is not a clean absolute path", i,
-			           *p);
+		if (!path_is_sane_absolute(*p) || is_root(*p))
+			diag_error(diag, what,
+			           "entry %zu: \"%s\" is not a clean absolute path below /", i, *p);
 		i++;
 	}
 	if (i > RUNTIME_MAX_PATH_LIST)
@@ -226,6 +230,8 @@ static void validate_mount(const MountSpec *m, size_t i, Diag *diag) {
 	if (!path_is_sane_absolute(m->destination))
 		diag_error(diag, path, "destination \"%s\" is not a clean absolute path",
 		           strempty(m->destination));
+	else if (is_root(m->destination))
+		diag_error(diag, path, "cannot mount over the container's root");
 	if (m->type == MOUNT_BIND) {
 		if (!path_is_sane_absolute(m->source))
 			diag_error(diag, path, "bind source \"%s\" is not a clean absolute path",

@@ -236,10 +236,19 @@ typedef struct CacheHeader {
 
 static int cache_load(const char *path, const char *key, size_t key_len, SeccompFilter *ret) {
 	_cleanup_free_ char *data = NULL;
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+	struct stat st;
 	size_t n;
 	CacheHeader h;
 
-	int r = read_full_file(path, sizeof(h) + CACHE_KEY_MAX + BPF_MAXINSNS * 8, &data, &n);
+	if (fd < 0)
+		return negative_errno();
+	/* A filter is only as good as its file: ours, and writable by nobody else. */
+	if (fstat(fd, &st) < 0)
+		return negative_errno();
+	if (!S_ISREG(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 022))
+		return -EPERM;
+	int r = read_full_fd(fd, sizeof(h) + CACHE_KEY_MAX + BPF_MAXINSNS * 8, &data, &n);
 	if (r < 0)
 		return r;
 	if (n < sizeof(h))

@@ -167,6 +167,12 @@ static void test_errors(void **state) {
 	parse_fails("{\"id\":\"a\",\"root\":{\"lower\":[\"/l\"]},\"process\":{\"args\":[\"x\"]},"
 	            "\"namespaces\":{\"mount\":\"host\"}}",
 	            "needs a new mount namespace");
+	parse_fails("{\"id\":\"a\",\"root\":{\"lower\":[\"/l\"]},\"process\":{\"args\":[\"x\"]},"
+	            "\"mounts\":[{\"destination\":\"//\",\"source\":\"/s\"}]}",
+	            "cannot mount over the container's root");
+	parse_fails("{\"id\":\"a\",\"root\":{\"lower\":[\"/l\"]},\"process\":{\"args\":[\"x\"]},"
+	            "\"maskedPaths\":[\"/\"]}",
+	            "clean absolute path below /");
 	parse_fails("{\"id\":\"a/b\",\"root\":{\"lower\":[\"/l\"]},\"process\":{\"args\":[\"x\"]}}",
 	            "without '/'");
 	parse_fails("{\"id\":\"a\",\"root\":{\"lower\":[\"/l\"]},\"process\":{\"args\":[\"x\"]},"
