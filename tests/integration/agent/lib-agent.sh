@@ -16,6 +16,9 @@
 #   ag_wait_jq POD FILTER [SECS] / ag_wait_col POD N VALUE [SECS] / ag_wait_gone POD [SECS]
 #   ag_static NAME              a static pod's API name (NAME-$NODE)
 #   ag_assert_clean             no mount under $IT_TMP, no pod cgroup, no process of ours
+#   ag_cid POD CONTAINER        the container's ID (no skiff:// prefix)
+#   ag_th_volume / ag_th_mount  YAML mounting the test helper's directory at /th ($TH)
+#   ag_note_script DIR          DIR/note: containers note "<what> <uptime>" lines in DIR
 #   ag_now                      seconds since the epoch, with fractions
 #   ag_ts2s RFC3339             seconds since the epoch of a status timestamp
 . "$(dirname "$0")/../lib.sh"
@@ -57,7 +60,7 @@ CGROOT=/$IT_CGROUP_ROOT
 AG_PID=""
 AG_PIDS=""
 mkdir -p "$MAN" "$LOGS" || it_fail "mkdir"
-# The test helper, mounted read-only into pods with a hostPath volume (see TH_VOLUME).
+# The test helper, mounted read-only into pods with a hostPath volume (ag_th_volume/_mount).
 TH_DIR=""
 if [ -n "${SKIFF_TESTHELPER:-}" ] && [ -x "$SKIFF_TESTHELPER" ]; then
 	TH_DIR=$(cd "$(dirname "$SKIFF_TESTHELPER")" && pwd)
