@@ -18,29 +18,29 @@ static curl_socket_t opensocket_cb(void *clientp, curlsocktype purpose, struct c
 }
 
 int probe_curl_easy_new(ProbeRun *run, char *errbuf, CURL **ret) {
-	CURL *e = curl_easy_init();
+	CURL *e = sym_curl_easy_init();
 
 	if (!e)
 		return -ENOMEM;
 	errbuf[0] = 0;
-	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_PROXY, "");
-	curl_easy_setopt(e, CURLOPT_NOPROXY, "*");
-	curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
-	curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
-	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
-	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
-	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(e, CURLOPT_PATH_AS_IS, 1L);
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(e, CURLOPT_SOCKOPTFUNCTION, sockopt_cb);
-	curl_easy_setopt(e, CURLOPT_SOCKOPTDATA, run);
+	sym_curl_easy_setopt(e, CURLOPT_ERRORBUFFER, errbuf);
+	sym_curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	sym_curl_easy_setopt(e, CURLOPT_PROXY, "");
+	sym_curl_easy_setopt(e, CURLOPT_NOPROXY, "*");
+	sym_curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
+	sym_curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
+	sym_curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+	sym_curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+	sym_curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+	sym_curl_easy_setopt(e, CURLOPT_PATH_AS_IS, 1L);
+	sym_curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	sym_curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	sym_curl_easy_setopt(e, CURLOPT_SOCKOPTFUNCTION, sockopt_cb);
+	sym_curl_easy_setopt(e, CURLOPT_SOCKOPTDATA, run);
 	if (run->netns_fd >= 0) {
 		/* connect from the pod's network namespace */
-		curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, opensocket_cb);
-		curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, run);
+		sym_curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, opensocket_cb);
+		sym_curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, run);
 	}
 	*ret = e;
 	return 0;
@@ -63,23 +63,23 @@ long probe_timeout_ms(uint64_t timeout_usec) {
 }
 
 char *probe_curl_url_host(const char *url, char **ret_scheme) {
-	CURLU *u = curl_url();
+	CURLU *u = sym_curl_url();
 	char *host = NULL, *scheme = NULL, *r = NULL;
 
 	if (ret_scheme)
 		*ret_scheme = NULL;
 	if (!u)
 		return NULL;
-	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK) {
+	if (sym_curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    sym_curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+	    sym_curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK) {
 		r = strdup(host);
 		if (ret_scheme)
 			*ret_scheme = strdup(scheme);
 	}
-	curl_free(host);
-	curl_free(scheme);
-	curl_url_cleanup(u);
+	sym_curl_free(host);
+	sym_curl_free(scheme);
+	sym_curl_url_cleanup(u);
 	return r;
 }
 
@@ -87,9 +87,9 @@ int probe_curl_slist(char **lines, struct curl_slist **ret) {
 	struct curl_slist *l = NULL;
 
 	for (char **p = lines; p && *p; p++) {
-		struct curl_slist *n = curl_slist_append(l, *p);
+		struct curl_slist *n = sym_curl_slist_append(l, *p);
 		if (!n) {
-			curl_slist_free_all(l);
+			sym_curl_slist_free_all(l);
 			return -ENOMEM;
 		}
 		l = n;

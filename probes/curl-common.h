@@ -2,7 +2,7 @@
 /* Settings every probe transfer shares (httpGet and grpc), and small curl helpers. */
 #pragma once
 
-#include <curl/curl.h>
+#include "curl-dl.h"
 
 #include "probe-internal.h"
 

@@ -36,14 +36,14 @@ static void probe_curl_loop_dispatch(CurlLoop *l) {
 	CURLMsg *msg;
 	int left;
 
-	while ((msg = curl_multi_info_read(l->multi, &left))) {
+	while ((msg = sym_curl_multi_info_read(l->multi, &left))) {
 		CurlTransfer *t = NULL;
 		CURLcode code = msg->data.result;
 
 		if (msg->msg != CURLMSG_DONE)
 			continue;
-		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&t);
-		curl_multi_remove_handle(l->multi, msg->easy_handle);
+		sym_curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&t);
+		sym_curl_multi_remove_handle(l->multi, msg->easy_handle);
 		if (!t)
 			continue;
 		t->active = false;
@@ -64,7 +64,7 @@ static int on_io(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
 	if (revents & EPOLLERR)
 		flags |= CURL_CSELECT_ERR;
 	/* cs may be gone after this call (CURL_POLL_REMOVE). */
-	curl_multi_socket_action(l->multi, fd, flags, &running);
+	sym_curl_multi_socket_action(l->multi, fd, flags, &running);
 	probe_curl_loop_dispatch(l);
 	return 0;
 }
@@ -73,7 +73,7 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *userdata) {
 	CurlLoop *l = userdata;
 	int running = 0;
 
-	curl_multi_socket_action(l->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	sym_curl_multi_socket_action(l->multi, CURL_SOCKET_TIMEOUT, 0, &running);
 	probe_curl_loop_dispatch(l);
 	return 0;
 }
@@ -85,7 +85,7 @@ static int socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp, void *
 
 	if (what == CURL_POLL_REMOVE) {
 		if (cs) {
-			curl_multi_assign(l->multi, fd, NULL);
+			sym_curl_multi_assign(l->multi, fd, NULL);
 			curl_sock_free(cs);
 		}
 		return 0;
@@ -111,7 +111,7 @@ static int socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp, void *
 	}
 	sd_event_source_set_description(cs->source, "probe-curl-io");
 	LIST_INSERT_HEAD(&l->socks, cs, link);
-	curl_multi_assign(l->multi, fd, cs);
+	sym_curl_multi_assign(l->multi, fd, cs);
 	return 0;
 }
 
@@ -148,15 +148,15 @@ int probe_curl_loop_new(sd_event *event, CurlLoop **ret) {
 		return -ENOMEM;
 	l->event = sd_event_ref(event);
 	LIST_INIT(&l->socks);
-	l->multi = curl_multi_init();
+	l->multi = sym_curl_multi_init();
 	if (!l->multi) {
 		probe_curl_loop_free(l);
 		return -ENOMEM;
 	}
-	curl_multi_setopt(l->multi, CURLMOPT_SOCKETFUNCTION, socket_cb);
-	curl_multi_setopt(l->multi, CURLMOPT_SOCKETDATA, l);
-	curl_multi_setopt(l->multi, CURLMOPT_TIMERFUNCTION, timer_cb);
-	curl_multi_setopt(l->multi, CURLMOPT_TIMERDATA, l);
+	sym_curl_multi_setopt(l->multi, CURLMOPT_SOCKETFUNCTION, socket_cb);
+	sym_curl_multi_setopt(l->multi, CURLMOPT_SOCKETDATA, l);
+	sym_curl_multi_setopt(l->multi, CURLMOPT_TIMERFUNCTION, timer_cb);
+	sym_curl_multi_setopt(l->multi, CURLMOPT_TIMERDATA, l);
 	*ret = l;
 	return 0;
 }
@@ -165,7 +165,7 @@ CurlLoop *probe_curl_loop_free(CurlLoop *l) {
 	if (!l)
 		return NULL;
 	if (l->multi)
-		curl_multi_cleanup(l->multi);
+		sym_curl_multi_cleanup(l->multi);
 	while (!LIST_EMPTY(&l->socks))
 		curl_sock_free(LIST_FIRST(&l->socks));
 	sd_event_source_disable_unref(l->timer);
@@ -179,8 +179,8 @@ int probe_curl_loop_add(CurlLoop *l, CurlTransfer *t) {
 
 	if (t->active)
 		return -EBUSY;
-	curl_easy_setopt(t->easy, CURLOPT_PRIVATE, t);
-	mc = curl_multi_add_handle(l->multi, t->easy);
+	sym_curl_easy_setopt(t->easy, CURLOPT_PRIVATE, t);
+	mc = sym_curl_multi_add_handle(l->multi, t->easy);
 	if (mc != CURLM_OK)
 		return mc == CURLM_OUT_OF_MEMORY ? -ENOMEM : -EIO;
 	t->active = true;
@@ -191,7 +191,7 @@ int probe_curl_loop_add(CurlLoop *l, CurlTransfer *t) {
 void probe_curl_loop_remove(CurlLoop *l, CurlTransfer *t) {
 	if (!t || !t->active)
 		return;
-	curl_multi_remove_handle(l->multi, t->easy);
+	sym_curl_multi_remove_handle(l->multi, t->easy);
 	t->active = false;
 	l->n_transfers--;
 }

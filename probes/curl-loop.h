@@ -6,7 +6,7 @@
  */
 #pragma once
 
-#include <curl/curl.h>
+#include "curl-dl.h"
 #include <stdbool.h>
 #include <systemd/sd-event.h>
 

@@ -40,8 +40,8 @@ static void grpc_probe_free(GrpcProbe *g) {
 	if (g->loop)
 		probe_curl_loop_remove(g->loop, &g->xfer);
 	if (g->xfer.easy)
-		curl_easy_cleanup(g->xfer.easy);
-	curl_slist_free_all(g->headers);
+		sym_curl_easy_cleanup(g->xfer.easy);
+	sym_curl_slist_free_all(g->headers);
 	free(g->request);
 	probe_buf_done(&g->body);
 	free(g->content_type);
@@ -101,7 +101,7 @@ static void grpc_connect_failed(GrpcProbe *g, ProbeBuf *b) {
 static void grpc_transport_error(GrpcProbe *g, CURLcode code, ProbeBuf *b) {
 	curl_off_t connect_time = 0;
 
-	curl_easy_getinfo(g->xfer.easy, CURLINFO_CONNECT_TIME_T, &connect_time);
+	sym_curl_easy_getinfo(g->xfer.easy, CURLINFO_CONNECT_TIME_T, &connect_time);
 	switch (code) {
 	case CURLE_OPERATION_TIMEDOUT:
 		/* Connected: the dial completed and the call is what ran out of time. */
@@ -130,7 +130,7 @@ static void grpc_transport_error(GrpcProbe *g, CURLcode code, ProbeBuf *b) {
 		break;
 	}
 	probe_buf_puts(b, "error: health rpc probe failed: rpc error: code = Unavailable desc = ");
-	probe_buf_puts(b, g->errbuf[0] ? g->errbuf : curl_easy_strerror(code));
+	probe_buf_puts(b, g->errbuf[0] ? g->errbuf : sym_curl_easy_strerror(code));
 }
 
 static void grpc_done(CurlTransfer *t, CURLcode code) {
@@ -142,7 +142,7 @@ static void grpc_done(CurlTransfer *t, CURLcode code) {
 	if (code == CURLE_OK || (code == CURLE_WRITE_ERROR && g->body_overflow)) {
 		long http_status = 0;
 		int st = 0;
-		curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &http_status);
+		sym_curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &http_status);
 		GrpcReply r = {
 			.http_status = (int)http_status,
 			.content_type = g->content_type,
@@ -172,22 +172,22 @@ static int grpc_set_headers(GrpcProbe *g, long timeout_ms) {
 	struct curl_slist *l = NULL, *n;
 
 	for (size_t i = 0; i < ELEMENTSOF(fixed); i++) {
-		if (!(n = curl_slist_append(l, fixed[i])))
+		if (!(n = sym_curl_slist_append(l, fixed[i])))
 			goto oom;
 		l = n;
 	}
 	/* The deadline travels with the call, as grpc-go sends it. */
 	if (timeout_ms > 0) {
 		snprintf(line, sizeof(line), "grpc-timeout: %ldm", timeout_ms);
-		if (!(n = curl_slist_append(l, line)))
+		if (!(n = sym_curl_slist_append(l, line)))
 			goto oom;
 		l = n;
 	}
 	g->headers = l;
-	curl_easy_setopt(g->xfer.easy, CURLOPT_HTTPHEADER, g->headers);
+	sym_curl_easy_setopt(g->xfer.easy, CURLOPT_HTTPHEADER, g->headers);
 	return 0;
 oom:
-	curl_slist_free_all(l);
+	sym_curl_slist_free_all(l);
 	return -ENOMEM;
 }
 
@@ -215,24 +215,24 @@ static int grpc_start(ProbeRun *run) {
 	                                     &g->request_size);
 	if (r < 0)
 		return r;
-	r = probe_manager_get_curl(run->manager, &g->loop);
+	r = probe_manager_get_curl(run, &g->loop);
 	if (r < 0)
 		return r;
 	r = probe_curl_easy_new(run, g->errbuf, &g->xfer.easy);
 	if (r < 0)
 		return r;
-	curl_easy_setopt(g->xfer.easy, CURLOPT_URL, url);
-	curl_easy_setopt(g->xfer.easy, CURLOPT_HTTP_VERSION,
-	                 (long)CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE);
-	curl_easy_setopt(g->xfer.easy, CURLOPT_POST, 1L);
-	curl_easy_setopt(g->xfer.easy, CURLOPT_POSTFIELDS, g->request);
-	curl_easy_setopt(g->xfer.easy, CURLOPT_POSTFIELDSIZE, (long)g->request_size);
-	curl_easy_setopt(g->xfer.easy, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(g->xfer.easy, CURLOPT_WRITEDATA, g);
-	curl_easy_setopt(g->xfer.easy, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(g->xfer.easy, CURLOPT_HEADERDATA, g);
-	curl_easy_setopt(g->xfer.easy, CURLOPT_TIMEOUT_MS, ms);
-	curl_easy_setopt(g->xfer.easy, CURLOPT_CONNECTTIMEOUT_MS, ms);
+	sym_curl_easy_setopt(g->xfer.easy, CURLOPT_URL, url);
+	sym_curl_easy_setopt(g->xfer.easy, CURLOPT_HTTP_VERSION,
+	                     (long)CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE);
+	sym_curl_easy_setopt(g->xfer.easy, CURLOPT_POST, 1L);
+	sym_curl_easy_setopt(g->xfer.easy, CURLOPT_POSTFIELDS, g->request);
+	sym_curl_easy_setopt(g->xfer.easy, CURLOPT_POSTFIELDSIZE, (long)g->request_size);
+	sym_curl_easy_setopt(g->xfer.easy, CURLOPT_WRITEFUNCTION, on_body);
+	sym_curl_easy_setopt(g->xfer.easy, CURLOPT_WRITEDATA, g);
+	sym_curl_easy_setopt(g->xfer.easy, CURLOPT_HEADERFUNCTION, on_header);
+	sym_curl_easy_setopt(g->xfer.easy, CURLOPT_HEADERDATA, g);
+	sym_curl_easy_setopt(g->xfer.easy, CURLOPT_TIMEOUT_MS, ms);
+	sym_curl_easy_setopt(g->xfer.easy, CURLOPT_CONNECTTIMEOUT_MS, ms);
 	r = grpc_set_headers(g, ms);
 	if (r < 0)
 		return r;

@@ -37,8 +37,8 @@ static void http_probe_free(HttpProbe *h) {
 	if (h->loop)
 		probe_curl_loop_remove(h->loop, &h->xfer);
 	if (h->xfer.easy)
-		curl_easy_cleanup(h->xfer.easy);
-	curl_slist_free_all(h->headers);
+		sym_curl_easy_cleanup(h->xfer.easy);
+	sym_curl_slist_free_all(h->headers);
 	free(h->url);
 	free(h->first_host);
 	free(h->location);
@@ -69,7 +69,7 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *userdata) {
 		h->location = mfree(h->location);
 		h->headers_done = false;
 	} else if (n <= 2 && (data[0] == '\r' || data[0] == '\n')) {
-		curl_easy_getinfo(h->xfer.easy, CURLINFO_RESPONSE_CODE, &code);
+		sym_curl_easy_getinfo(h->xfer.easy, CURLINFO_RESPONSE_CODE, &code);
 		h->headers_done = code >= 200; /* 1xx: another header block follows */
 	} else if (n > 9 && strncasecmp(data, "location:", 9) == 0 && !h->location) {
 		size_t a = 9, b = n;
@@ -96,9 +96,9 @@ static int http_set_headers(HttpProbe *h) {
 	r = probe_curl_slist(lines, &l);
 	if (r < 0)
 		return r;
-	curl_slist_free_all(h->headers);
+	sym_curl_slist_free_all(h->headers);
 	h->headers = l;
-	curl_easy_setopt(h->xfer.easy, CURLOPT_HTTPHEADER, h->headers);
+	sym_curl_easy_setopt(h->xfer.easy, CURLOPT_HTTPHEADER, h->headers);
 	return 0;
 }
 
@@ -115,9 +115,9 @@ static int http_send(HttpProbe *h) {
 	h->body_capped = h->headers_done = false;
 	h->location = mfree(h->location);
 	h->errbuf[0] = 0;
-	curl_easy_setopt(h->xfer.easy, CURLOPT_URL, h->url);
-	curl_easy_setopt(h->xfer.easy, CURLOPT_TIMEOUT_MS, ms);
-	curl_easy_setopt(h->xfer.easy, CURLOPT_CONNECTTIMEOUT_MS, ms);
+	sym_curl_easy_setopt(h->xfer.easy, CURLOPT_URL, h->url);
+	sym_curl_easy_setopt(h->xfer.easy, CURLOPT_TIMEOUT_MS, ms);
+	sym_curl_easy_setopt(h->xfer.easy, CURLOPT_CONNECTTIMEOUT_MS, ms);
 	return probe_curl_loop_add(h->loop, &h->xfer);
 }
 
@@ -151,7 +151,7 @@ static bool http_redirect(HttpProbe *h, int status) {
 	_cleanup_free_ char *host = NULL, *scheme = NULL;
 	ProbeBuf b;
 
-	curl_easy_getinfo(h->xfer.easy, CURLINFO_REDIRECT_URL, &target);
+	sym_curl_easy_getinfo(h->xfer.easy, CURLINFO_REDIRECT_URL, &target);
 	if (target)
 		host = probe_curl_url_host(target, &scheme);
 	switch (probe_http_redirect_decide(status, h->location && host, h->first_host, host,
@@ -196,7 +196,7 @@ static void http_answer(HttpProbe *h) {
 	long code = 0;
 	ProbeBuf b;
 
-	curl_easy_getinfo(h->xfer.easy, CURLINFO_RESPONSE_CODE, &code);
+	sym_curl_easy_getinfo(h->xfer.easy, CURLINFO_RESPONSE_CODE, &code);
 	if (http_redirect(h, (int)code))
 		return;
 
@@ -240,11 +240,11 @@ static void http_transport_error(HttpProbe *h, CURLcode code) {
 	long rport = 0, lport = 0, os_errno = 0;
 	ProbeBuf b;
 
-	curl_easy_getinfo(h->xfer.easy, CURLINFO_PRIMARY_IP, &rip);
-	curl_easy_getinfo(h->xfer.easy, CURLINFO_PRIMARY_PORT, &rport);
-	curl_easy_getinfo(h->xfer.easy, CURLINFO_LOCAL_IP, &lip);
-	curl_easy_getinfo(h->xfer.easy, CURLINFO_LOCAL_PORT, &lport);
-	curl_easy_getinfo(h->xfer.easy, CURLINFO_OS_ERRNO, &os_errno);
+	sym_curl_easy_getinfo(h->xfer.easy, CURLINFO_PRIMARY_IP, &rip);
+	sym_curl_easy_getinfo(h->xfer.easy, CURLINFO_PRIMARY_PORT, &rport);
+	sym_curl_easy_getinfo(h->xfer.easy, CURLINFO_LOCAL_IP, &lip);
+	sym_curl_easy_getinfo(h->xfer.easy, CURLINFO_LOCAL_PORT, &lport);
+	sym_curl_easy_getinfo(h->xfer.easy, CURLINFO_OS_ERRNO, &os_errno);
 
 	HttpErrorInfo e = {
 		.curl_code = code,
@@ -256,7 +256,7 @@ static void http_transport_error(HttpProbe *h, CURLcode code) {
 		.remote_port = rport,
 		.local_ip = lip,
 		.local_port = lport,
-		.curl_message = h->errbuf,
+		.curl_message = h->errbuf[0] ? h->errbuf : sym_curl_easy_strerror(code),
 	};
 	probe_buf_init(&b, PROBE_OUTPUT_MAX);
 	if (h->headers_done) {
@@ -268,7 +268,7 @@ static void http_transport_error(HttpProbe *h, CURLcode code) {
 			                   "cancellation while reading body)");
 		else
 			probe_buf_printf(&b, ": %s",
-			                 h->errbuf[0] ? h->errbuf : curl_easy_strerror(code));
+			                 h->errbuf[0] ? h->errbuf : sym_curl_easy_strerror(code));
 		probe_run_finish(h->run, PROBE_OUTCOME_ERROR, probe_buf_str(&b));
 	} else {
 		probe_http_format_error(&b, &e);
@@ -302,7 +302,7 @@ static int http_start(ProbeRun *run) {
 	h->xfer.done = http_done;
 	probe_buf_init(&h->body, PROBE_OUTPUT_MAX);
 
-	r = probe_manager_get_curl(run->manager, &h->loop);
+	r = probe_manager_get_curl(run, &h->loop);
 	if (r < 0)
 		return r;
 	r = sd_event_now(run->manager->event, CLOCK_MONOTONIC, &now);
@@ -319,11 +319,11 @@ static int http_start(ProbeRun *run) {
 	r = probe_curl_easy_new(run, h->errbuf, &h->xfer.easy);
 	if (r < 0)
 		return r;
-	curl_easy_setopt(h->xfer.easy, CURLOPT_HTTPGET, 1L);
-	curl_easy_setopt(h->xfer.easy, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(h->xfer.easy, CURLOPT_WRITEDATA, h);
-	curl_easy_setopt(h->xfer.easy, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(h->xfer.easy, CURLOPT_HEADERDATA, h);
+	sym_curl_easy_setopt(h->xfer.easy, CURLOPT_HTTPGET, 1L);
+	sym_curl_easy_setopt(h->xfer.easy, CURLOPT_WRITEFUNCTION, on_body);
+	sym_curl_easy_setopt(h->xfer.easy, CURLOPT_WRITEDATA, h);
+	sym_curl_easy_setopt(h->xfer.easy, CURLOPT_HEADERFUNCTION, on_header);
+	sym_curl_easy_setopt(h->xfer.easy, CURLOPT_HEADERDATA, h);
 	r = http_set_headers(h);
 	if (r < 0)
 		return r;

@@ -35,7 +35,7 @@ static void tcp_probe_free(TcpProbe *t) {
 	if (t->loop)
 		probe_curl_loop_remove(t->loop, &t->xfer);
 	if (t->xfer.easy)
-		curl_easy_cleanup(t->xfer.easy);
+		sym_curl_easy_cleanup(t->xfer.easy);
 	free(t);
 }
 
@@ -144,7 +144,7 @@ static void tcp_name_done(CurlTransfer *x, CURLcode code) {
 		tcp_finish(t, 0, false);
 		return;
 	}
-	curl_easy_getinfo(x->easy, CURLINFO_OS_ERRNO, &os_errno);
+	sym_curl_easy_getinfo(x->easy, CURLINFO_OS_ERRNO, &os_errno);
 	if (code == CURLE_OPERATION_TIMEDOUT) {
 		tcp_finish(t, 0, true);
 		return;
@@ -158,7 +158,7 @@ static void tcp_name_done(CurlTransfer *x, CURLcode code) {
 		probe_buf_printf(&b, "dial tcp: lookup %s: no such host", t->run->host);
 	else
 		probe_buf_printf(&b, "dial tcp: %s",
-		                 t->errbuf[0] ? t->errbuf : curl_easy_strerror(code));
+		                 t->errbuf[0] ? t->errbuf : sym_curl_easy_strerror(code));
 	probe_run_finish(t->run, PROBE_OUTCOME_FAILURE, probe_buf_str(&b));
 	probe_buf_done(&b);
 }
@@ -170,17 +170,17 @@ static int tcp_connect_name(TcpProbe *t) {
 
 	if (asprintf(&url, "http://%s:%u/", t->run->host, t->run->spec->port) < 0)
 		return -ENOMEM;
-	r = probe_manager_get_curl(t->run->manager, &t->loop);
+	r = probe_manager_get_curl(t->run, &t->loop);
 	if (r < 0)
 		return r;
 	r = probe_curl_easy_new(t->run, t->errbuf, &t->xfer.easy);
 	if (r < 0)
 		return r;
 	t->xfer.done = tcp_name_done;
-	curl_easy_setopt(t->xfer.easy, CURLOPT_URL, url);
-	curl_easy_setopt(t->xfer.easy, CURLOPT_CONNECT_ONLY, 1L);
-	curl_easy_setopt(t->xfer.easy, CURLOPT_TIMEOUT_MS, ms);
-	curl_easy_setopt(t->xfer.easy, CURLOPT_CONNECTTIMEOUT_MS, ms);
+	sym_curl_easy_setopt(t->xfer.easy, CURLOPT_URL, url);
+	sym_curl_easy_setopt(t->xfer.easy, CURLOPT_CONNECT_ONLY, 1L);
+	sym_curl_easy_setopt(t->xfer.easy, CURLOPT_TIMEOUT_MS, ms);
+	sym_curl_easy_setopt(t->xfer.easy, CURLOPT_CONNECTTIMEOUT_MS, ms);
 	return probe_curl_loop_add(t->loop, &t->xfer);
 }
 

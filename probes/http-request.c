@@ -248,8 +248,7 @@ static void format_conn(ProbeBuf *b, const HttpErrorInfo *e, const char *op) {
 }
 
 static void format_cause(ProbeBuf *b, const HttpErrorInfo *e) {
-	const char *msg = !isempty(e->curl_message) ? e->curl_message
-	                                            : curl_easy_strerror((CURLcode)e->curl_code);
+	const char *msg = strempty(e->curl_message);
 
 	switch (e->curl_code) {
 	case CURLE_COULDNT_CONNECT:

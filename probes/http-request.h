@@ -64,7 +64,7 @@ typedef struct HttpErrorInfo {
 	long remote_port;
 	const char *local_ip; /* CURLINFO_LOCAL_IP */
 	long local_port;
-	const char *curl_message; /* CURLOPT_ERRORBUFFER */
+	const char *curl_message; /* CURLOPT_ERRORBUFFER, else curl_easy_strerror() */
 } HttpErrorInfo;
 
 /* `Get "<url>": <what net/http would say>`: "dial tcp 10.0.0.2:80: connect: connection

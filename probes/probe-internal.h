@@ -88,7 +88,9 @@ struct ProbeManager {
 	LIST_HEAD(, ProbeRun) runs;      /* one-shot runs */
 };
 
-int probe_manager_get_curl(ProbeManager *m, CurlLoop **ret);
+/* The manager's curl loop, made (and libcurl loaded) on first use. When libcurl cannot be
+ * loaded, run is finished with an error that says so. */
+int probe_manager_get_curl(ProbeRun *run, CurlLoop **ret);
 /* socket(2) with SOCK_CLOEXEC, created in run's network namespace when it has one (setns
  * there and back on the loop thread: only this thread switches, and only for the call). */
 int probe_socket(ProbeRun *run, int family, int type, int protocol);

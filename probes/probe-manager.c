@@ -36,12 +36,6 @@ int probe_manager_new(sd_event *event, const ProbeManagerConfig *config, ProbeMa
 	LIST_INIT(&m->workers);
 	TAILQ_INIT(&m->queue);
 	LIST_INIT(&m->runs);
-	/* Once per process and reference-counted by libcurl (thread-safe since 7.84). */
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		probe_manager_free(m);
-		return -EIO;
-	}
-	m->curl_global = true;
 	*ret = m;
 	return 0;
 }
@@ -57,7 +51,7 @@ ProbeManager *probe_manager_free(ProbeManager *m) {
 	probe_curl_loop_free(m->curl);
 	safe_close(m->self_netns_fd);
 	if (m->curl_global)
-		curl_global_cleanup();
+		sym_curl_global_cleanup();
 	sd_event_unref(m->event);
 	free(m);
 	return NULL;
@@ -67,9 +61,51 @@ const ProbeMetrics *probe_manager_get_metrics(const ProbeManager *m) {
 	return &m->metrics;
 }
 
-int probe_manager_get_curl(ProbeManager *m, CurlLoop **ret) {
+/* Which work needs libcurl, for the message when it is missing. */
+static const char *curl_user(const ProbeRun *run) {
+	switch (run->spec->kind) {
+	case PROBE_KIND_GRPC:
+		return "gRPC probes need";
+	case PROBE_KIND_TCP_SOCKET:
+		return "TCP probes of a host name need";
+	default:
+		return run->purpose == PROBE_PURPOSE_LIFECYCLE ? "httpGet hooks need"
+		                                               : "HTTP probes need";
+	}
+}
+
+/* libcurl is loaded here, by the first run that needs it: an agent without HTTP, gRPC or
+ * named-host TCP probes never maps it (nor OpenSSL and the rest of its dependencies). */
+static int manager_load_curl(ProbeManager *m, ProbeRun *run) {
+	_cleanup_free_ char *error = NULL;
+	int r = curl_dl_open(&error);
+
+	if (r < 0) {
+		_cleanup_free_ char *msg = NULL;
+		if (asprintf(&msg, "%s libcurl (libcurl4): %s", curl_user(run), strempty(error)) <
+		    0)
+			msg = NULL;
+		probe_run_finish(run, PROBE_OUTCOME_ERROR, msg ?: "libcurl cannot be loaded");
+		return r;
+	}
+	/* Once per process and reference-counted by libcurl (thread-safe since 7.84). */
+	if (sym_curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		return -EIO;
+	m->curl_global = true;
+	return 0;
+}
+
+int probe_manager_get_curl(ProbeRun *run, CurlLoop **ret) {
+	ProbeManager *m = run->manager;
+	int r;
+
+	if (!m->curl_global) {
+		r = manager_load_curl(m, run);
+		if (r < 0)
+			return r;
+	}
 	if (!m->curl) {
-		int r = probe_curl_loop_new(m->event, &m->curl);
+		r = probe_curl_loop_new(m->event, &m->curl);
 		if (r < 0)
 			return r;
 	}

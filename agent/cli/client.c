@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <ctype.h>
-#include <curl/curl.h>
 #include <stdarg.h>
 #include <stdbool.h>
 
 #include "client.h"
+#include "curl-dl.h"
 
 #define JSON_MAX_DEPTH 64
 #define ERROR_BODY_MAX (64u * 1024u)
@@ -52,8 +52,8 @@ SkiffClient *client_free(SkiffClient *c) {
 	if (!c)
 		return NULL;
 	if (c->curl) {
-		curl_easy_cleanup(c->curl);
-		curl_global_cleanup();
+		sym_curl_easy_cleanup(c->curl);
+		sym_curl_global_cleanup();
 	}
 	free(c->socket_path);
 	free(c->base_url);
@@ -87,13 +87,6 @@ int client_new(const char *address, SkiffClient **ret) {
 		return -EINVAL;
 	if (!c->base_url || !c->address || (address[0] == '/' && !c->socket_path))
 		return -ENOMEM;
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-		return -EIO;
-	c->curl = curl_easy_init();
-	if (!c->curl) {
-		curl_global_cleanup();
-		return -ENOMEM;
-	}
 	*ret = TAKE_PTR(c);
 	return 0;
 }
@@ -333,7 +326,7 @@ static int curl_failure(const SkiffClient *c, CURLcode cc, const Transfer *t, Cl
 
 	switch (cc) {
 	case CURLE_COULDNT_CONNECT:
-		(void)curl_easy_getinfo(c->curl, CURLINFO_OS_ERRNO, &os_errno);
+		(void)sym_curl_easy_getinfo(c->curl, CURLINFO_OS_ERRNO, &os_errno);
 		if (os_errno == EACCES || os_errno == EPERM) {
 			error_set(err, 0, "",
 			          "Permission denied talking to the skiff agent at %s - are you "
@@ -361,13 +354,40 @@ static int curl_failure(const SkiffClient *c, CURLcode cc, const Transfer *t, Cl
 	case CURLE_RECV_ERROR:
 	case CURLE_PARTIAL_FILE:
 		error_set(err, t->code, "", "The skiff agent at %s closed the connection: %s",
-		          c->address, curl_easy_strerror(cc));
+		          c->address, sym_curl_easy_strerror(cc));
 		return -ECONNRESET;
 	default:
 		error_set(err, t->code, "", "Talking to the skiff agent at %s failed: %s",
-		          c->address, curl_easy_strerror(cc));
+		          c->address, sym_curl_easy_strerror(cc));
 		return -EIO;
 	}
+}
+
+/* libcurl is loaded by the first request (curl-dl.h), so a missing libcurl4 is reported to the
+ * user like any other failure to reach the agent. */
+static int client_curl(SkiffClient *c, ClientError *err) {
+	_cleanup_free_ char *error = NULL;
+	int r;
+
+	if (c->curl)
+		return 0;
+	r = curl_dl_open(&error);
+	if (r < 0) {
+		error_set(err, 0, "", "Talking to the skiff agent needs libcurl (libcurl4): %s",
+		          strempty(error));
+		return r;
+	}
+	if (sym_curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		error_set(err, 0, "", "libcurl could not be initialised");
+		return -EIO;
+	}
+	c->curl = sym_curl_easy_init();
+	if (!c->curl) {
+		sym_curl_global_cleanup();
+		error_set(err, 0, "", "Out of memory");
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 static int transfer_setup(SkiffClient *c, Transfer *t, const char *method, const char *path,
@@ -379,30 +399,30 @@ static int transfer_setup(SkiffClient *c, Transfer *t, const char *method, const
 		return -EINVAL;
 	if (asprintf(&url, "%s%s", c->base_url, path) < 0)
 		return -ENOMEM;
-	curl_easy_reset(h);
-	if (curl_easy_setopt(h, CURLOPT_URL, url) != CURLE_OK ||
+	sym_curl_easy_reset(h);
+	if (sym_curl_easy_setopt(h, CURLOPT_URL, url) != CURLE_OK ||
 	    (c->socket_path &&
-	     curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, c->socket_path) != CURLE_OK))
+	     sym_curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, c->socket_path) != CURLE_OK))
 		return -EINVAL;
 	/* No signals (no alarm()-based timeouts), HTTP only, never follow a redirect. */
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http");
-	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)CLIENT_CONNECT_TIMEOUT_MS);
+	sym_curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	sym_curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http");
+	sym_curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+	sym_curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)CLIENT_CONNECT_TIMEOUT_MS);
 	if (!t->stream && c->timeout_sec > 0)
-		curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)c->timeout_sec);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, "skiff-cli");
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_write);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, t);
-	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(h, CURLOPT_HEADERDATA, t);
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+		sym_curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)c->timeout_sec);
+	sym_curl_easy_setopt(h, CURLOPT_USERAGENT, "skiff-cli");
+	sym_curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_write);
+	sym_curl_easy_setopt(h, CURLOPT_WRITEDATA, t);
+	sym_curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+	sym_curl_easy_setopt(h, CURLOPT_HEADERDATA, t);
+	sym_curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
 	if (body) {
-		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)size);
-		curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+		sym_curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)size);
+		sym_curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
 	}
 	if (!streq(method, body ? "POST" : "GET"))
-		curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+		sym_curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
 	return 0;
 }
 
@@ -421,22 +441,25 @@ static int transfer_run(SkiffClient *c, Transfer *t, const char *method, const c
 		*err = (ClientError){};
 	if (!c || !method)
 		return -EINVAL;
+	int r = client_curl(c, err);
+	if (r < 0)
+		return r;
 	if (content_type && asprintf(&ct, "Content-Type: %s", content_type) < 0)
 		return -ENOMEM;
-	headers = curl_slist_append(NULL, "Accept: application/json, */*");
+	headers = sym_curl_slist_append(NULL, "Accept: application/json, */*");
 	if (!headers)
 		return -ENOMEM;
 	if (ct) {
-		h = curl_slist_append(headers, ct);
+		h = sym_curl_slist_append(headers, ct);
 		if (!h) {
-			curl_slist_free_all(headers);
+			sym_curl_slist_free_all(headers);
 			return -ENOMEM;
 		}
 		headers = h;
 	}
-	int r = transfer_setup(c, t, method, path, body, size, headers);
-	CURLcode cc = r < 0 ? CURLE_OK : curl_easy_perform(c->curl);
-	curl_slist_free_all(headers);
+	r = transfer_setup(c, t, method, path, body, size, headers);
+	CURLcode cc = r < 0 ? CURLE_OK : sym_curl_easy_perform(c->curl);
+	sym_curl_slist_free_all(headers);
 	if (r < 0)
 		return r;
 	if (t->cb_error < 0)
@@ -446,7 +469,7 @@ static int transfer_run(SkiffClient *c, Transfer *t, const char *method, const c
 		return t->cb_error;
 	if (cc != CURLE_OK)
 		return curl_failure(c, cc, t, err);
-	(void)curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &t->code);
+	(void)sym_curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &t->code);
 	if (t->code >= 400 || t->code < 200)
 		return client_error_from_reply(t->code, t->buf, t->len, err);
 	return 0;
