@@ -2,42 +2,40 @@
 #include "digest.h"
 #include "image-ref.h"
 
-int img_sha256_new(EVP_MD_CTX **ret) {
-	EVP_MD_CTX *c = EVP_MD_CTX_new();
+int img_sha256_new(ImgSha256 **ret) {
+	ImgSha256 *c = malloc(sizeof(*c));
 	if (!c)
 		return -ENOMEM;
-	if (EVP_DigestInit_ex(c, EVP_sha256(), NULL) != 1) {
-		EVP_MD_CTX_free(c);
-		return -EIO;
-	}
+	sha256_init(c);
 	*ret = c;
 	return 0;
 }
 
-int img_sha256_update(EVP_MD_CTX *c, const void *data, size_t size) {
-	return EVP_DigestUpdate(c, data, size) == 1 ? 0 : -EIO;
+int img_sha256_update(ImgSha256 *c, const void *data, size_t size) {
+	sha256_update(c, size, data);
+	return 0;
 }
 
-int img_sha256_final(EVP_MD_CTX *c, char ret[DIGEST_STRING_MAX]) {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int n = 0;
+int img_sha256_final(ImgSha256 *c, char ret[DIGEST_STRING_MAX]) {
+	static const char hex[] = "0123456789abcdef";
+	uint8_t md[SHA256_DIGEST_SIZE];
 
-	if (EVP_DigestFinal_ex(c, md, &n) != 1 || n != 32)
-		return -EIO;
+	sha256_digest(c, sizeof(md), md);
 	memcpy(ret, "sha256:", 7);
-	for (unsigned i = 0; i < n; i++)
-		snprintf(ret + 7 + 2 * i, 3, "%02x", md[i]);
+	for (size_t i = 0; i < sizeof(md); i++) {
+		ret[7 + 2 * i] = hex[md[i] >> 4];
+		ret[7 + 2 * i + 1] = hex[md[i] & 15];
+	}
+	ret[7 + 2 * sizeof(md)] = '\0';
 	return 0;
 }
 
 int img_sha256_buf(const void *data, size_t size, char ret[DIGEST_STRING_MAX]) {
-	_cleanup_md_ctx_ EVP_MD_CTX *c = NULL;
-	int r = img_sha256_new(&c);
-	if (r >= 0)
-		r = img_sha256_update(c, data, size);
-	if (r >= 0)
-		r = img_sha256_final(c, ret);
-	return r;
+	ImgSha256 c;
+
+	sha256_init(&c);
+	sha256_update(&c, size, data);
+	return img_sha256_final(&c, ret);
 }
 
 const char *img_digest_hex(const char *digest) {

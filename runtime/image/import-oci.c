@@ -5,12 +5,11 @@
  * only one); an image index inside is resolved to this host's platform. Every blob is checked
  * against its descriptor's size and digest, every layer against the config's diff_id.
  */
-#include <archive.h>
-#include <archive_entry.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <sys/stat.h>
 
+#include "archive-dl.h"
 #include "fileio.h"
 #include "image-internal.h"
 #include "image-util.h"
@@ -321,14 +320,15 @@ int import_oci_dir(ImageStore *s, const char *layout, const ImageRef *target, co
 /* --- a layout packed in a tar */
 
 static struct archive *open_tar(const char *path, Diag *diag) {
-	struct archive *a = archive_read_new();
+	struct archive *a = sym_archive_read_new();
 	if (!a)
 		return NULL;
 	layer_support_filters(a);
-	archive_read_support_format_tar(a);
-	if (archive_read_open_filename(a, path, 256 * 1024) != ARCHIVE_OK) {
-		diag_error(diag, NULL, "%s: not a tar archive: %s", path, archive_error_string(a));
-		archive_read_free(a);
+	sym_archive_read_support_format_tar(a);
+	if (sym_archive_read_open_filename(a, path, 256 * 1024) != ARCHIVE_OK) {
+		diag_error(diag, NULL, "%s: not a tar archive: %s", path,
+		           sym_archive_error_string(a));
+		sym_archive_read_free(a);
 		return NULL;
 	}
 	return a;
@@ -353,13 +353,13 @@ int oci_tar_is_layout(const char *path, Diag *diag) {
 		return -EINVAL;
 	for (int i = 0; i < LAYOUT_SNIFF_ENTRIES && !found; i++) {
 		_cleanup_free_ char *clean = NULL;
-		if (archive_read_next_header(a, &e) < ARCHIVE_WARN)
+		if (sym_archive_read_next_header(a, &e) < ARCHIVE_WARN)
 			break;
-		if (archive_entry_pathname(e) &&
-		    layer_clean_path(archive_entry_pathname(e), &clean) >= 0)
+		if (sym_archive_entry_pathname(e) &&
+		    layer_clean_path(sym_archive_entry_pathname(e), &clean) >= 0)
 			found = is_layout_file(clean) || streq(clean, "blobs/sha256");
 	}
-	archive_read_free(a);
+	sym_archive_read_free(a);
 	return found;
 }
 
@@ -374,12 +374,12 @@ static int extract_file(struct archive *a, int dfd, const char *clean, Diag *dia
 		return r;
 	}
 	for (;;) {
-		la_ssize_t n = archive_read_data(a, buf, sizeof(buf));
+		la_ssize_t n = sym_archive_read_data(a, buf, sizeof(buf));
 		if (n == 0)
 			return 0;
 		if (n < 0) {
 			diag_error(diag, NULL, "layout tar: %s: %s", clean,
-			           archive_error_string(a));
+			           sym_archive_error_string(a));
 			return -EBADMSG;
 		}
 		for (la_ssize_t off = 0; off < n;) {
@@ -398,11 +398,11 @@ static int extract_entries(struct archive *a, int dfd, const ImageLimits *lim, D
 
 	for (;;) {
 		_cleanup_free_ char *clean = NULL;
-		r = archive_read_next_header(a, &e);
+		r = sym_archive_read_next_header(a, &e);
 		if (r == ARCHIVE_EOF)
 			return 0;
 		if (r < ARCHIVE_WARN) {
-			diag_error(diag, NULL, "layout tar: %s", archive_error_string(a));
+			diag_error(diag, NULL, "layout tar: %s", sym_archive_error_string(a));
 			return -EBADMSG;
 		}
 		if (++entries > lim->max_entries) {
@@ -410,13 +410,13 @@ static int extract_entries(struct archive *a, int dfd, const ImageLimits *lim, D
 			return -E2BIG;
 		}
 		/* only the layout's own files, as regular files; anything else is ignored */
-		if (archive_entry_filetype(e) != AE_IFREG || archive_entry_hardlink(e) ||
-		    !archive_entry_pathname(e) ||
-		    layer_clean_path(archive_entry_pathname(e), &clean) < 0 ||
+		if (sym_archive_entry_filetype(e) != AE_IFREG || sym_archive_entry_hardlink(e) ||
+		    !sym_archive_entry_pathname(e) ||
+		    layer_clean_path(sym_archive_entry_pathname(e), &clean) < 0 ||
 		    !is_layout_file(clean))
 			continue;
-		if (archive_entry_size(e) < 0 ||
-		    (bytes += (uint64_t)archive_entry_size(e)) > lim->max_layout_bytes) {
+		if (sym_archive_entry_size(e) < 0 ||
+		    (bytes += (uint64_t)sym_archive_entry_size(e)) > lim->max_layout_bytes) {
 			diag_error(diag, NULL, "layout tar: larger than the limit");
 			return -EFBIG;
 		}
@@ -443,7 +443,7 @@ int oci_tar_extract(const char *path, Staging *st, const ImageLimits *lim, char 
 	if (!(a = open_tar(path, diag)))
 		return -EINVAL;
 	r = extract_entries(a, dfd, lim, diag);
-	archive_read_free(a);
+	sym_archive_read_free(a);
 	if (r < 0)
 		return r;
 	*ret_dir = TAKE_PTR(dir);

@@ -4,29 +4,28 @@
  * tar in staging (libarchive's read_disk, hard links kept as links, nothing followed), so both
  * take the same verified unpack path and the layer gets a real diff_id.
  */
-#include <archive.h>
-#include <archive_entry.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <sys/stat.h>
 
+#include "archive-dl.h"
 #include "fileio.h"
 #include "image-internal.h"
 #include "image-util.h"
 
 static void archive_read_freep(struct archive **a) {
 	if (*a)
-		archive_read_free(*a);
+		sym_archive_read_free(*a);
 }
 
 static void archive_write_freep(struct archive **a) {
 	if (*a)
-		archive_write_free(*a);
+		sym_archive_write_free(*a);
 }
 
 static void linkresolver_freep(struct archive_entry_linkresolver **l) {
 	if (*l)
-		archive_entry_linkresolver_free(*l);
+		sym_archive_entry_linkresolver_free(*l);
 }
 
 static int import_config(const ImageImportOptions *o, char *const *diff_ids, ImportPlan *plan,
@@ -90,12 +89,12 @@ static const char *relative_name(const char *full, const char *dir) {
 static int copy_entry_data(struct archive *in, struct archive *out, const char *name, Diag *diag) {
 	char buf[64 * 1024];
 	for (;;) {
-		la_ssize_t n = archive_read_data(in, buf, sizeof(buf));
+		la_ssize_t n = sym_archive_read_data(in, buf, sizeof(buf));
 		if (n == 0)
 			return 0;
-		if (n < 0 || archive_write_data(out, buf, (size_t)n) != n) {
+		if (n < 0 || sym_archive_write_data(out, buf, (size_t)n) != n) {
 			diag_error(diag, NULL, "%s: %s", name,
-			           archive_error_string(n < 0 ? in : out) ?: "I/O error");
+			           sym_archive_error_string(n < 0 ? in : out) ?: "I/O error");
 			return -EIO;
 		}
 	}
@@ -108,8 +107,8 @@ static int check_bounds(const char *dir, struct archive_entry *e, const ImageLim
 		diag_error(diag, NULL, "%s: more than %" PRIu64 " files", dir, lim->max_entries);
 		return -E2BIG;
 	}
-	if (archive_entry_filetype(e) == AE_IFREG && archive_entry_size(e) > 0 &&
-	    (*bytes += (uint64_t)archive_entry_size(e)) > lim->max_image_bytes) {
+	if (sym_archive_entry_filetype(e) == AE_IFREG && sym_archive_entry_size(e) > 0 &&
+	    (*bytes += (uint64_t)sym_archive_entry_size(e)) > lim->max_image_bytes) {
 		diag_error(diag, NULL, "%s: larger than the image size limit", dir);
 		return -EFBIG;
 	}
@@ -119,72 +118,72 @@ static int check_bounds(const char *dir, struct archive_entry *e, const ImageLim
 static int write_entries(struct archive *disk, struct archive *w, const char *dir,
                          const ImageLimits *lim, Diag *diag) {
 	_cleanup_(linkresolver_freep) struct archive_entry_linkresolver *lr =
-	        archive_entry_linkresolver_new();
-	struct archive_entry *e = archive_entry_new();
+	        sym_archive_entry_linkresolver_new();
+	struct archive_entry *e = sym_archive_entry_new();
 	uint64_t entries = 0, bytes = 0;
 	int r = lr && e ? 0 : -ENOMEM;
 
 	if (r >= 0)
-		archive_entry_linkresolver_set_strategy(lr, archive_format(w));
+		sym_archive_entry_linkresolver_set_strategy(lr, sym_archive_format(w));
 	while (r >= 0) {
 		struct archive_entry *sparse = NULL, *out;
-		archive_entry_clear(e);
-		int k = archive_read_next_header2(disk, e);
+		sym_archive_entry_clear(e);
+		int k = sym_archive_read_next_header2(disk, e);
 		if (k == ARCHIVE_EOF)
 			break;
 		if (k < ARCHIVE_WARN) {
-			diag_error(diag, NULL, "%s: %s", dir, archive_error_string(disk));
+			diag_error(diag, NULL, "%s: %s", dir, sym_archive_error_string(disk));
 			r = -EIO;
 			break;
 		}
-		archive_read_disk_descend(disk);
-		const char *rel = relative_name(archive_entry_sourcepath(e), dir);
-		if (!rel || archive_entry_filetype(e) == AE_IFSOCK)
+		sym_archive_read_disk_descend(disk);
+		const char *rel = relative_name(sym_archive_entry_sourcepath(e), dir);
+		if (!rel || sym_archive_entry_filetype(e) == AE_IFSOCK)
 			continue;
-		archive_entry_set_pathname(e, rel);
+		sym_archive_entry_set_pathname(e, rel);
 		out = e;
-		archive_entry_linkify(lr, &out, &sparse);
+		sym_archive_entry_linkify(lr, &out, &sparse);
 		if (!out)
 			continue;
 		r = check_bounds(dir, out, lim, &entries, &bytes, diag);
 		if (r < 0)
 			break;
-		if (archive_write_header(w, out) < ARCHIVE_WARN) {
-			diag_error(diag, NULL, "%s: %s", rel, archive_error_string(w));
+		if (sym_archive_write_header(w, out) < ARCHIVE_WARN) {
+			diag_error(diag, NULL, "%s: %s", rel, sym_archive_error_string(w));
 			r = -EIO;
-		} else if (archive_entry_size(out) > 0 && !archive_entry_hardlink(out))
+		} else if (sym_archive_entry_size(out) > 0 && !sym_archive_entry_hardlink(out))
 			r = copy_entry_data(disk, w, rel, diag);
 	}
-	archive_entry_free(e);
+	sym_archive_entry_free(e);
 	return r;
 }
 
 int import_rootfs_dir_to_tar(const char *dir, const ImageLimits *lim, Staging *st, char **ret_tar,
                              Diag *diag) {
-	_cleanup_(archive_read_freep) struct archive *disk = archive_read_disk_new();
-	_cleanup_(archive_write_freep) struct archive *w = archive_write_new();
+	_cleanup_(archive_read_freep) struct archive *disk = sym_archive_read_disk_new();
+	_cleanup_(archive_write_freep) struct archive *w = sym_archive_write_new();
 	_cleanup_free_ char *tar = NULL;
 	int r;
 
 	if (!disk || !w || asprintf(&tar, "%s/rootfs.tar", st->path) < 0)
 		return -ENOMEM;
 	/* symlinks stored as symlinks; no crossing into other mounts (a rootfs with /proc) */
-	archive_read_disk_set_symlink_physical(disk);
-	archive_read_disk_set_behavior(disk, ARCHIVE_READDISK_NO_TRAVERSE_MOUNTS |
-	                                             ARCHIVE_READDISK_NO_ACL |
-	                                             ARCHIVE_READDISK_NO_FFLAGS);
-	if (archive_read_disk_open(disk, dir) != ARCHIVE_OK) {
-		diag_error(diag, NULL, "%s: %s", dir, archive_error_string(disk));
+	sym_archive_read_disk_set_symlink_physical(disk);
+	sym_archive_read_disk_set_behavior(disk, ARCHIVE_READDISK_NO_TRAVERSE_MOUNTS |
+	                                                 ARCHIVE_READDISK_NO_ACL |
+	                                                 ARCHIVE_READDISK_NO_FFLAGS);
+	if (sym_archive_read_disk_open(disk, dir) != ARCHIVE_OK) {
+		diag_error(diag, NULL, "%s: %s", dir, sym_archive_error_string(disk));
 		return -EIO;
 	}
-	archive_write_set_format_pax_restricted(w);
-	if (archive_write_open_filename(w, tar) != ARCHIVE_OK) {
-		diag_error(diag, NULL, "%s: %s", tar, archive_error_string(w));
+	sym_archive_write_set_format_pax_restricted(w);
+	if (sym_archive_write_open_filename(w, tar) != ARCHIVE_OK) {
+		diag_error(diag, NULL, "%s: %s", tar, sym_archive_error_string(w));
 		return -EIO;
 	}
 	r = write_entries(disk, w, dir, lim, diag);
-	if (archive_write_close(w) != ARCHIVE_OK && r >= 0) {
-		diag_error(diag, NULL, "%s: %s", tar, archive_error_string(w));
+	if (sym_archive_write_close(w) != ARCHIVE_OK && r >= 0) {
+		diag_error(diag, NULL, "%s: %s", tar, sym_archive_error_string(w));
 		r = -EIO;
 	}
 	if (r < 0)

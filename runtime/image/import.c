@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "archive-dl.h"
 #include "fileio.h"
 #include "image-internal.h"
 #include "image-util.h"
@@ -274,12 +275,17 @@ static int import_with(ImageStore *s, const char *name, const char *path, StageF
 	ImageRef target = {};
 	ImportPlan plan = {};
 	Staging st = { .dfd = -EBADF };
+	bool archive = false;
 	int r = parse_target(name, &target, diag);
 
 	if (r < 0)
 		return r;
 	if (!(ref = image_ref_string(&target)))
 		r = -ENOMEM;
+	/* libarchive for this import only: the agent imports once (the builtin busybox) and then
+	 * runs for months; unloaded after, it and its dependencies leave the agent's RSS */
+	if (r >= 0)
+		archive = (r = img_archive_acquire(diag)) >= 0;
 	if (r >= 0)
 		r = staging_new(s, "import", &st, diag);
 	if (r >= 0)
@@ -291,6 +297,8 @@ static int import_with(ImageStore *s, const char *name, const char *path, StageF
 	import_plan_done(&plan);
 	staging_done(&st);
 	image_ref_done(&target);
+	if (archive)
+		img_archive_release();
 	if (r < 0) {
 		image_import_result_done(&res);
 		return r;
@@ -343,8 +351,10 @@ static int stage_builtin(ImageStore *s, const char *name, const char *builtin,
 		           "no builtin image \"%s\" (builtin: " IMAGE_BUILTIN_BUSYBOX ")", builtin);
 		return r;
 	}
-	return import_rootfs_source(s, &(LayerSource){ .fd = -EBADF, .data = data, .size = size },
-	                            o, st, plan, diag);
+	r = import_rootfs_source(s, &(LayerSource){ .fd = -EBADF, .data = data, .size = size }, o,
+	                         st, plan, diag);
+	builtin_data_drop(data, size);
+	return r;
 }
 
 int image_import_builtin(ImageStore *s, const char *builtin, const char *name,

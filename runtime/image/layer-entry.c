@@ -11,8 +11,6 @@
  * "trusted.overlay.opaque" xattr ("user.overlay.opaque" when mounted with userxattr in a user
  * namespace: we set both).
  */
-#include <archive.h>
-#include <archive_entry.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/openat2.h>
@@ -21,6 +19,7 @@
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
 
+#include "archive-dl.h"
 #include "image-internal.h"
 
 #define WHITEOUT_PREFIX ".wh."
@@ -200,9 +199,9 @@ void layer_filter_xattrs(struct archive_entry *e) {
 	const void *value;
 	size_t size;
 
-	if (archive_entry_xattr_reset(e) == 0)
+	if (sym_archive_entry_xattr_reset(e) == 0)
 		return;
-	while (archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK)
+	while (sym_archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK)
 		if (xattr_allowed(name) && n < ELEMENTSOF(keep) && size <= 65536) {
 			keep[n].name = strdup(name);
 			keep[n].value = malloc(size ? size : 1);
@@ -214,9 +213,9 @@ void layer_filter_xattrs(struct archive_entry *e) {
 			memcpy(keep[n].value, value, size);
 			keep[n++].size = size;
 		}
-	archive_entry_xattr_clear(e);
+	sym_archive_entry_xattr_clear(e);
 	for (size_t i = 0; i < n; i++) {
-		archive_entry_xattr_add_entry(e, keep[i].name, keep[i].value, keep[i].size);
+		sym_archive_entry_xattr_add_entry(e, keep[i].name, keep[i].value, keep[i].size);
 		free(keep[i].name);
 		free(keep[i].value);
 	}

@@ -11,13 +11,12 @@
  * The umask is 022 meanwhile, so directories libarchive creates implicitly are searchable by a
  * container's non-root users. skiff's CLI and agent are single-threaded where they import.
  */
-#include <archive.h>
-#include <archive_entry.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <sys/stat.h>
 
+#include "archive-dl.h"
 #include "image-internal.h"
 
 #define BUF_SIZE (256 * 1024)
@@ -26,7 +25,7 @@
 typedef struct Unpack {
 	const LayerSource *src;
 	size_t mem_pos;
-	EVP_MD_CTX *blob_hash, *diff_hash;
+	ImgSha256 *blob_hash, *diff_hash;
 	uint64_t blob_size, diff_size, diff_max;
 	struct archive *outer, *inner, *disk;
 	int dfd;
@@ -48,7 +47,7 @@ static la_ssize_t src_read(struct archive *a, void *userdata, const void **buf) 
 		while (n < 0 && errno == EINTR);
 		if (n < 0) {
 			u->error = negative_errno();
-			archive_set_error(a, errno, "read failed");
+			sym_archive_set_error(a, errno, "read failed");
 			return -1;
 		}
 		*buf = u->buf_src;
@@ -67,22 +66,22 @@ static la_ssize_t src_read(struct archive *a, void *userdata, const void **buf) 
 
 static la_ssize_t diff_read(struct archive *a, void *userdata, const void **buf) {
 	Unpack *u = userdata;
-	la_ssize_t n = archive_read_data(u->outer, u->buf_diff, BUF_SIZE);
+	la_ssize_t n = sym_archive_read_data(u->outer, u->buf_diff, BUF_SIZE);
 
 	if (n < 0) {
 		if (!u->error) {
 			diag_error(u->diag, u->what, "decompression failed: %s",
-			           archive_error_string(u->outer));
+			           sym_archive_error_string(u->outer));
 			u->error = -EBADMSG;
 		}
-		archive_set_error(a, EIO, "decompression failed");
+		sym_archive_set_error(a, EIO, "decompression failed");
 		return -1;
 	}
 	u->diff_size += (uint64_t)n;
 	if (u->diff_size > u->diff_max) {
 		diag_error(u->diag, u->what, "uncompressed layer larger than the limit");
 		u->error = -EFBIG;
-		archive_set_error(a, EFBIG, "too large");
+		sym_archive_set_error(a, EFBIG, "too large");
 		return -1;
 	}
 	if (n > 0 && img_sha256_update(u->diff_hash, u->buf_diff, (size_t)n) < 0) {
@@ -94,19 +93,19 @@ static la_ssize_t diff_read(struct archive *a, void *userdata, const void **buf)
 }
 
 void layer_support_filters(struct archive *a) {
-	static int (*const filters[])(struct archive *) = {
-		archive_read_support_filter_gzip,
-		archive_read_support_filter_zstd,
-		archive_read_support_filter_xz,
-		archive_read_support_filter_bzip2,
+	int (*const filters[])(struct archive *) = {
+		sym_archive_read_support_filter_gzip,
+		sym_archive_read_support_filter_zstd,
+		sym_archive_read_support_filter_xz,
+		sym_archive_read_support_filter_bzip2,
 	};
 	/* Only what libarchive does with a library: where it would run an external program instead
 	 * (ARCHIVE_WARN), the filter is left out. */
 	for (size_t i = 0; i < ELEMENTSOF(filters); i++) {
-		struct archive *probe = archive_read_new();
+		struct archive *probe = sym_archive_read_new();
 		bool native = probe && filters[i](probe) == ARCHIVE_OK;
 		if (probe)
-			archive_read_free(probe);
+			sym_archive_read_free(probe);
 		if (native)
 			(void)filters[i](a);
 	}
@@ -115,25 +114,25 @@ void layer_support_filters(struct archive *a) {
 static int open_readers(Unpack *u) {
 	struct archive_entry *e;
 
-	u->outer = archive_read_new();
-	u->inner = archive_read_new();
+	u->outer = sym_archive_read_new();
+	u->inner = sym_archive_read_new();
 	if (!u->outer || !u->inner)
 		return -ENOMEM;
 	layer_support_filters(u->outer);
-	archive_read_support_format_raw(u->outer);
-	archive_read_support_format_tar(u->inner);
-	if (archive_read_open(u->outer, u, NULL, src_read, NULL) != ARCHIVE_OK ||
-	    archive_read_next_header(u->outer, &e) != ARCHIVE_OK) {
+	sym_archive_read_support_format_raw(u->outer);
+	sym_archive_read_support_format_tar(u->inner);
+	if (sym_archive_read_open(u->outer, u, NULL, src_read, NULL) != ARCHIVE_OK ||
+	    sym_archive_read_next_header(u->outer, &e) != ARCHIVE_OK) {
 		if (!u->error)
 			diag_error(u->diag, u->what, "not a tar archive: %s",
-			           archive_error_string(u->outer) ?: "empty input");
+			           sym_archive_error_string(u->outer) ?: "empty input");
 		return u->error ?: -EBADMSG;
 	}
-	u->res->filter = archive_filter_code(u->outer, 0);
-	if (archive_read_open(u->inner, u, NULL, diff_read, NULL) != ARCHIVE_OK) {
+	u->res->filter = sym_archive_filter_code(u->outer, 0);
+	if (sym_archive_read_open(u->inner, u, NULL, diff_read, NULL) != ARCHIVE_OK) {
 		if (!u->error)
 			diag_error(u->diag, u->what, "not a tar archive: %s",
-			           archive_error_string(u->inner) ?: "unknown format");
+			           sym_archive_error_string(u->inner) ?: "unknown format");
 		return u->error ?: -EBADMSG;
 	}
 	return 0;
@@ -149,20 +148,21 @@ static int copy_data(Unpack *u, const char *name) {
 		const void *buf;
 		size_t size;
 		la_int64_t offset;
-		int r = archive_read_data_block(u->inner, &buf, &size, &offset);
+		int r = sym_archive_read_data_block(u->inner, &buf, &size, &offset);
 		if (r == ARCHIVE_EOF)
 			return 0;
 		if (r < ARCHIVE_WARN)
 			return fail_entry(u, name, u->error ?: -EBADMSG,
-			                  archive_error_string(u->inner));
-		if (archive_write_data_block(u->disk, buf, size, offset) < ARCHIVE_WARN)
-			return fail_entry(u, name, -EIO, archive_error_string(u->disk));
+			                  sym_archive_error_string(u->inner));
+		if (sym_archive_write_data_block(u->disk, buf, size, offset) < ARCHIVE_WARN)
+			return fail_entry(u, name, -EIO, sym_archive_error_string(u->disk));
 	}
 }
 
 static int skip_data(Unpack *u, const char *name) {
-	if (archive_read_data_skip(u->inner) < ARCHIVE_WARN)
-		return fail_entry(u, name, u->error ?: -EBADMSG, archive_error_string(u->inner));
+	if (sym_archive_read_data_skip(u->inner) < ARCHIVE_WARN)
+		return fail_entry(u, name, u->error ?: -EBADMSG,
+		                  sym_archive_error_string(u->inner));
 	return 0;
 }
 
@@ -183,7 +183,7 @@ static int apply_whiteout(Unpack *u, const char *name, const char *target, bool 
 
 /* Checks by entry type; returns 1 when the entry is to be left out. */
 static int check_entry(Unpack *u, struct archive_entry *e, const char *clean) {
-	const char *link = archive_entry_hardlink(e);
+	const char *link = sym_archive_entry_hardlink(e);
 	_cleanup_free_ char *target = NULL;
 	int r;
 
@@ -194,19 +194,20 @@ static int check_entry(Unpack *u, struct archive_entry *e, const char *clean) {
 		if (u->disk && layer_check_hardlink(u->dfd, target) < 0)
 			return fail_entry(u, clean, -EINVAL,
 			                  "hard link target is not an earlier file of this layer");
-		archive_entry_set_hardlink(e, target);
+		sym_archive_entry_set_hardlink(e, target);
 		return 0;
 	}
-	switch (archive_entry_filetype(e)) {
+	switch (sym_archive_entry_filetype(e)) {
 	case AE_IFREG:
-		if (archive_entry_size(e) < 0 ||
-		    (uint64_t)archive_entry_size(e) > u->max_bytes - u->res->unpacked_bytes)
+		if (sym_archive_entry_size(e) < 0 ||
+		    (uint64_t)sym_archive_entry_size(e) > u->max_bytes - u->res->unpacked_bytes)
 			return fail_entry(u, clean, -EFBIG,
 			                  "the image is larger than the size limit");
-		u->res->unpacked_bytes += (uint64_t)archive_entry_size(e);
+		u->res->unpacked_bytes += (uint64_t)sym_archive_entry_size(e);
 		return 0;
 	case AE_IFLNK:
-		if (!archive_entry_symlink(e) || strlen(archive_entry_symlink(e)) >= PATH_MAX)
+		if (!sym_archive_entry_symlink(e) ||
+		    strlen(sym_archive_entry_symlink(e)) >= PATH_MAX)
 			return fail_entry(u, clean, -EINVAL, "bad symlink target");
 		return 0;
 	case AE_IFDIR:
@@ -221,7 +222,7 @@ static int check_entry(Unpack *u, struct archive_entry *e, const char *clean) {
 }
 
 static int handle_entry(Unpack *u, struct archive_entry *e) {
-	const char *name = archive_entry_pathname(e);
+	const char *name = sym_archive_entry_pathname(e);
 	_cleanup_free_ char *clean = NULL, *target = NULL;
 	bool opaque = false;
 	int r;
@@ -245,17 +246,17 @@ static int handle_entry(Unpack *u, struct archive_entry *e) {
 	if (r > 0 || !u->disk)
 		return skip_data(u, name);
 
-	archive_entry_set_pathname(e, clean);
+	sym_archive_entry_set_pathname(e, clean);
 	layer_filter_xattrs(e);
-	if (archive_write_header(u->disk, e) < ARCHIVE_WARN)
-		return fail_entry(u, name, -EIO, archive_error_string(u->disk));
-	if (archive_entry_size(e) > 0) {
+	if (sym_archive_write_header(u->disk, e) < ARCHIVE_WARN)
+		return fail_entry(u, name, -EIO, sym_archive_error_string(u->disk));
+	if (sym_archive_entry_size(e) > 0) {
 		r = copy_data(u, name);
 		if (r < 0)
 			return r;
 	}
-	if (archive_write_finish_entry(u->disk) < ARCHIVE_WARN)
-		return fail_entry(u, name, -EIO, archive_error_string(u->disk));
+	if (sym_archive_write_finish_entry(u->disk) < ARCHIVE_WARN)
+		return fail_entry(u, name, -EIO, sym_archive_error_string(u->disk));
 	return 0;
 }
 
@@ -264,13 +265,13 @@ static int read_entries(Unpack *u) {
 	int r;
 
 	for (;;) {
-		r = archive_read_next_header(u->inner, &e);
+		r = sym_archive_read_next_header(u->inner, &e);
 		if (r == ARCHIVE_EOF)
 			return 0;
 		if (r < ARCHIVE_WARN) {
 			if (!u->error)
 				diag_error(u->diag, u->what, "invalid tar archive: %s",
-				           archive_error_string(u->inner));
+				           sym_archive_error_string(u->inner));
 			return u->error ?: -EBADMSG;
 		}
 		if (++u->res->entries > u->max_entries) {
@@ -312,22 +313,22 @@ static int make_writer(Unpack *u) {
 	/* numeric ids from the tar (no host name lookups); owners only as root */
 	if (geteuid() == 0)
 		flags |= ARCHIVE_EXTRACT_OWNER;
-	u->disk = archive_write_disk_new();
+	u->disk = sym_archive_write_disk_new();
 	if (!u->disk)
 		return -ENOMEM;
-	archive_write_disk_set_options(u->disk, flags);
+	sym_archive_write_disk_set_options(u->disk, flags);
 	return 0;
 }
 
 static void unpack_free(Unpack *u) {
 	if (u->inner)
-		archive_read_free(u->inner);
+		sym_archive_read_free(u->inner);
 	if (u->outer)
-		archive_read_free(u->outer);
+		sym_archive_read_free(u->outer);
 	if (u->disk)
-		archive_write_free(u->disk);
-	EVP_MD_CTX_free(u->blob_hash);
-	EVP_MD_CTX_free(u->diff_hash);
+		sym_archive_write_free(u->disk);
+	img_sha256_free(u->blob_hash);
+	img_sha256_free(u->diff_hash);
 	free(u->buf_src);
 	free(u->buf_diff);
 	safe_close(u->dfd);
@@ -353,8 +354,8 @@ static int run(Unpack *u, const char *dest) {
 	saved_umask = umask(022);
 	r = read_entries(u);
 	/* directory modes and times are fixed up at close, still relative to the layer */
-	if (archive_write_close(u->disk) < ARCHIVE_WARN && r >= 0) {
-		diag_error(u->diag, u->what, "%s", archive_error_string(u->disk));
+	if (sym_archive_write_close(u->disk) < ARCHIVE_WARN && r >= 0) {
+		diag_error(u->diag, u->what, "%s", sym_archive_error_string(u->disk));
 		r = -EIO;
 	}
 	umask(saved_umask);
@@ -392,6 +393,10 @@ int layer_unpack(const LayerSource *src, const char *dest, const ImageLimits *li
 		     .max_entries = lim->max_entries };
 	int r;
 
+	/* an import holds libarchive already; this reference is for callers outside one */
+	r = img_archive_acquire(diag);
+	if (r < 0)
+		return r;
 	/* a bound on the decompressed stream: file data plus generous tar overhead */
 	u.diff_max = max_bytes + lim->max_entries * 2048 + TRAILING_MAX;
 	u.buf_src = malloc(BUF_SIZE);
@@ -415,6 +420,7 @@ int layer_unpack(const LayerSource *src, const char *dest, const ImageLimits *li
 	res.blob_size = u.blob_size;
 	res.diff_size = u.diff_size;
 	unpack_free(&u);
+	img_archive_release();
 	if (r < 0)
 		return r;
 	*ret = res;
