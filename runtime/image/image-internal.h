@@ -69,6 +69,7 @@ int layer_check_hardlink(int dfd, const char *target);
 struct ImageStore {
 	char *dir;
 	int dfd;
+	char *import_helper; /* image_store_set_import_helper() */
 };
 
 /* "<store>/<rel>" */
@@ -171,6 +172,9 @@ const char *img_host_arch(void);
 
 /* gc.c: under the store's LOCK_EX. */
 int gc_locked(ImageStore *s, const StoreIndex *idx, ImageGcStats *stats, Diag *diag);
+
+/* import-helper.c: import builtin by running s->import_helper. */
+int import_builtin_with_helper(ImageStore *s, const char *builtin, Diag *diag);
 
 /* builtin.c */
 int builtin_data(const char *name, const void **ret, size_t *ret_size);

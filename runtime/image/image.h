@@ -66,6 +66,10 @@ ImageStore *image_store_free(ImageStore *s);
 DEFINE_TRIVIAL_CLEANUP_FUNC(ImageStore *, image_store_free)
 #define _cleanup_image_store_ _cleanup_(image_store_freep)
 const char *image_store_dir(const ImageStore *s);
+/* How image_resolve(IMAGE_RESOLVE_BUILTIN) imports a missing builtin: NULL (the default) in
+ * this process; else by running `<exe> image import --builtin` (the skiff binary), so that the
+ * import's libraries and memory never enter a long-running caller (the agent). */
+int image_store_set_import_helper(ImageStore *s, const char *exe);
 
 /* --- import */
 

@@ -126,7 +126,9 @@ int image_resolve(ImageStore *s, const char *ref_or_id, unsigned flags, ImageInf
 
 	if (r == -ENOENT && (flags & IMAGE_RESOLVE_BUILTIN) && names_builtin(ref_or_id)) {
 		diag_clear(&quiet);
-		r = image_import_builtin(s, IMAGE_BUILTIN_BUSYBOX, NULL, NULL, diag);
+		r = s->import_helper
+		            ? import_builtin_with_helper(s, IMAGE_BUILTIN_BUSYBOX, diag)
+		            : image_import_builtin(s, IMAGE_BUILTIN_BUSYBOX, NULL, NULL, diag);
 		if (r >= 0)
 			r = resolve_once(s, ref_or_id, ret, &quiet);
 	}

@@ -54,8 +54,19 @@ ImageStore *image_store_free(ImageStore *s) {
 		return NULL;
 	safe_close(s->dfd);
 	free(s->dir);
+	free(s->import_helper);
 	free(s);
 	return NULL;
+}
+
+int image_store_set_import_helper(ImageStore *s, const char *exe) {
+	char *e = NULL;
+
+	if (exe && !(e = strdup(exe)))
+		return -ENOMEM;
+	free(s->import_helper);
+	s->import_helper = e;
+	return 0;
 }
 
 const char *image_store_dir(const ImageStore *s) {
