@@ -293,6 +293,12 @@ int kubelet_new(sd_event *event, const SkiffConfig *config, const KubeletHooks *
 		diag_clear(&d);
 		return r;
 	}
+	/* busybox's first import runs in `skiff image import` (this binary): libarchive and the
+	 * import's memory stay out of the long-running agent */
+	if ((r = image_store_set_import_helper(k->images, "/proc/self/exe")) < 0) {
+		*ret_error = strprintf("image store: %s", strerror(-r));
+		return r;
+	}
 	ProbeManagerConfig pc = { .agent_start_usec = k->started_monotonic,
 		                  .exec_ops = &pod_probe_exec_ops,
 		                  .exec_userdata = k };
