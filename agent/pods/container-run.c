@@ -226,8 +226,8 @@ static int resolve_image(ContainerRun *c, ImageInfo *ret) {
 	PodWorker *w = c->pod;
 	Diag d = {};
 	int r = image_resolve(w->kubelet->images, c->spec->image, IMAGE_RESOLVE_BUILTIN, ret, &d);
-	diag_clear(&d);
 	if (r >= 0) {
+		diag_clear(&d);
 		_cleanup_free_ char *msg = image_present_message(c->spec->image);
 		pod_events_add(&w->events, false, "Pulled", kubelet_now(w->kubelet), "%s",
 		               strempty(msg));
@@ -243,8 +243,10 @@ static int resolve_image(ContainerRun *c, ImageInfo *ret) {
 		pod_events_add(&w->events, true, m.event_reason, kubelet_now(w->kubelet), "%s",
 		               strempty(m.event_message));
 		image_missing_done(&m);
-	} else
-		set_waiting(c, "ErrImagePull", "the local image store could not be read");
+	} else /* the store's word, e.g. the builtin's import failing: libarchive missing */
+		set_waiting(c, "ErrImagePull",
+		            d.n_errors ? d.errors[0] : "the local image store could not be read");
+	diag_clear(&d);
 	return -ENOENT;
 }
 
