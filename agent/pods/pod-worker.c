@@ -4,6 +4,7 @@
  * computePodActions: init containers one at a time, sidecars, regular containers, restart
  * policy and back-off), activeDeadlineSeconds, termination and cleanup.
  */
+#include <malloc.h>
 #include <stdio.h>
 
 #include "cgroups.h"
@@ -415,6 +416,9 @@ static int on_sync(sd_event_source *s, void *userdata) {
 			k->hooks.pod_removed(k, w, k->hooks.userdata);
 		wake_same_name(w);
 		pod_worker_free(w);
+		/* a removed pod leaves holes all over the heap that glibc does not give back by
+		 * itself (it trims only the top): after 100 pods come and go, 1.5 MB stayed */
+		malloc_trim(0);
 		return 0;
 	}
 	changed(w);
