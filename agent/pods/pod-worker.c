@@ -535,9 +535,12 @@ static void pod_worker_finish_termination(PodWorker *w) {
 
 static int init_runs(PodWorker *w) {
 	const PodSpec *spec = &w->pod->spec;
-	w->init = calloc(spec->n_init_containers + 1, sizeof(ContainerRun));
-	w->regular = calloc(spec->n_containers + 1, sizeof(ContainerRun));
-	if (!w->init || !w->regular)
+	/* exactly as many as the spec has (440 bytes each): NULL for none */
+	if (spec->n_init_containers > 0 &&
+	    !(w->init = calloc(spec->n_init_containers, sizeof(ContainerRun))))
+		return -ENOMEM;
+	if (spec->n_containers > 0 &&
+	    !(w->regular = calloc(spec->n_containers, sizeof(ContainerRun))))
 		return -ENOMEM;
 	for (size_t i = 0; i < spec->n_init_containers; i++)
 		w->init[i] = (ContainerRun){ .pod = w,
