@@ -48,7 +48,10 @@ static int decode_int(json_object *v, const char *path, int64_t min, int64_t max
 	return 0;
 }
 
-static int decode_string_map(json_object *v, const char *path, Diag *d, StringMap *m) {
+/* numbers: also take bare numbers, as their text (skiff.nodeCapacity holds quantities, which the
+ * API writes as numbers or strings alike; the kubelet's own string maps stay strict). */
+static int decode_string_map(json_object *v, const char *path, Diag *d, StringMap *m,
+                             bool numbers) {
 	int ret = 0;
 	if (!json_object_is_type(v, json_type_object)) {
 		type_error(d, path, "map of strings", v);
@@ -60,6 +63,14 @@ static int decode_string_map(json_object *v, const char *path, Diag *d, StringMa
 		if (asprintf(&p, "%s[%s]", path, key) < 0)
 			return -ENOMEM;
 		const char *s;
+		if (numbers && val &&
+		    (json_object_is_type(val, json_type_int) ||
+		     json_object_is_type(val, json_type_double))) {
+			int r = string_map_set(m, key, json_object_get_string(val));
+			if (r < 0)
+				return r;
+			continue;
+		}
 		if (!val || decode_string(val, p, d, &s) < 0) {
 			if (!val)
 				diag_error(d, p, "invalid type: expected string, got null");
@@ -237,7 +248,7 @@ static int decode_scalar(DecodeContext *ctx, const ConfigField *f, json_object *
 		*(CgroupDriver *)ptr = cgroup_driver_from_string(s);
 		return 0;
 	case FT_STRING_MAP:
-		return decode_string_map(v, path, d, ptr);
+		return decode_string_map(v, path, d, ptr, ptr == &ctx->c->skiff.node_capacity);
 	case FT_STRING_LIST:
 		return decode_string_list(v, path, d, ptr);
 	case FT_HEADER_MAP:

@@ -162,7 +162,7 @@ static void test_yaml_file(void **state) {
 	             "  rootDir: /srv/skiff\n"
 	             "  nodeName: Node-A\n"
 	             "  staticPodsCritical: true\n"
-	             "  nodeCapacity: {cpu: \"2\", memory: 4Gi, pods: \"10\"}\n",
+	             "  nodeCapacity: {cpu: 2, memory: 4Gi, pods: \"10\"}\n",
 	      NULL);
 	expect_ok(&r);
 	SkiffConfig *c = r.c;
