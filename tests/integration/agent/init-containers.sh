@@ -207,8 +207,8 @@ it_wait_for 5 grep -q sidecar-term "$SHARED/side" || it_fail "the sidecar got no
 order=$(sort -k2 -n "$SHARED/side" | awk '$1 != "sidecar-start" { printf "%s ", $1 }')
 it_assert_eq "$order" "after-start app-start app-end sidecar-term " "app after the init containers, sidecar stopped after the app"
 grep -q sidecar-start "$SHARED/side" || it_fail "the sidecar never ran"
-s_start=$(ag_jq "$SIDE" '.status.initContainerStatuses[0].state.running.startedAt')
-a_start=$(ag_jq "$SIDE" '.status.initContainerStatuses[1].state.terminated.startedAt')
+s_start=$(echo "$j" | jq -r '.status.initContainerStatuses[0].state.running.startedAt')
+a_start=$(echo "$j" | jq -r '.status.initContainerStatuses[1].state.terminated.startedAt')
 [ "$s_start" \< "$a_start" ] || [ "$s_start" = "$a_start" ] || it_fail "the sidecar started ($s_start) after the next init container ($a_start)"
 it_assert_eq "$(ag_jq "$SIDE" '.status.containerStatuses[0].state.terminated.reason')" Completed "app completed"
 
