@@ -7,7 +7,7 @@ pkgs="
   meson ninja-build pkg-config gcc clang clang-format git
   libcgroup-dev libseccomp-dev libcap-dev libcurl4-openssl-dev libjson-c-dev
   libsystemd-dev libyaml-dev libcmocka-dev libmicrohttpd-dev libarchive-dev nettle-dev zlib1g-dev
-  busybox-static valgrind iproute2 procps psmisc util-linux python3 python3-grpcio openssl zstd umoci skopeo xz-utils gzip jq inotify-tools
+  busybox-static valgrind iproute2 procps psmisc util-linux python3 python3-grpcio openssl zstd umoci skopeo xz-utils gzip jq inotify-tools curl
   qemu-system-x86 cpio
 "
 if [ "${1:-}" = "--bench" ]; then
