@@ -98,7 +98,7 @@ if [ "${SKIFF_TEST_QUICK:-0}" != 1 ]; then
 		fi
 	fi
 	if CC=clang setup build-fuzz -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false; then
-		for t in $(cd build-fuzz/tests/fuzz 2>/dev/null && ls fuzz-* 2>/dev/null | grep -v '\.p$'); do
+		for t in $(find build-fuzz/tests/fuzz -maxdepth 1 -type f -name 'fuzz-*' -executable -printf '%f\n' | sort); do
 			if tests/fuzz/run.sh "build-fuzz/tests/fuzz/$t" "${SKIFF_FUZZ_SECONDS:-20}"; then
 				record 1 0 0 "fuzz $t"
 			else

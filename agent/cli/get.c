@@ -179,9 +179,9 @@ int cli_get(int argc, char **argv) {
 			o = json_object_array_get_idx(items, 0);
 		if (streq(output, "json"))
 			printf("%s\n",
-			       json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-			                                                 JSON_C_TO_STRING_SPACED |
-			                                                 JSON_C_TO_STRING_NOSLASHESCAPE));
+			       json_object_to_json_string_ext(
+			               o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+			                          JSON_C_TO_STRING_NOSLASHESCAPE));
 		else {
 			_cleanup_free_ char *y = NULL;
 			if (tree_to_yaml(o, &y) >= 0)

@@ -80,8 +80,7 @@ void pod_worker_update_conditions(PodWorker *w) {
 			              .regular = s.regular,
 			              .pod_is_terminal = w->terminal,
 			              .sandbox_ready = w->sandbox_ready };
-		pod_status_conditions(&in, phase_of(w, &s), kubelet_now(w->kubelet),
-		                      w->conditions);
+		pod_status_conditions(&in, phase_of(w, &s), kubelet_now(w->kubelet), w->conditions);
 	}
 	statuses_done(&s);
 }
