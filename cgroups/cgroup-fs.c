@@ -69,6 +69,44 @@ int cgroup_fs_exists(const char *mount, const char *path) {
 	return S_ISDIR(st.st_mode);
 }
 
+int cgroup_fs_mkdir(const char *mount, const char *path) {
+	char p[PATH_MAX];
+	int r = cgroup_fs_path(p, sizeof(p), mount, path, "");
+
+	if (r < 0)
+		return r;
+	/* The parent is there nearly always: one mkdir instead of one per component. */
+	if (mkdir(p, 0755) == 0 || errno == EEXIST)
+		return 0;
+	return errno == ENOENT ? mkdir_p(p, 0755) : negative_errno();
+}
+
+int cgroup_fs_rmdir(const char *mount, const char *path) {
+	char p[PATH_MAX];
+	int r = cgroup_fs_path(p, sizeof(p), mount, path, "");
+
+	if (r < 0)
+		return r;
+	if (rmdir(p) < 0 && errno != ENOENT)
+		return errno == ENOTEMPTY ? -EBUSY : negative_errno();
+	return 0;
+}
+
+int cgroup_fs_join_add(CgroupJoin *j, const char *mount, const char *path, const char *file) {
+	char p[PATH_MAX];
+	int r = cgroup_fs_path(p, sizeof(p), mount, path, file);
+
+	if (r < 0)
+		return r;
+	if (j->n >= ELEMENTSOF(j->fds))
+		return -E2BIG;
+	int fd = open(p, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return negative_errno();
+	j->fds[j->n++] = fd;
+	return 0;
+}
+
 static bool strv_contains_n(char **l, size_t n, const char *s) {
 	for (size_t i = 0; i < n; i++)
 		if (streq(l[i], s))

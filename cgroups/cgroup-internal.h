@@ -29,7 +29,11 @@ typedef struct CgroupContext {
 	bool initialized;
 	CgroupMode mode;
 	const CgroupOps *ops;
-	char unified[128];                            /* cgroup2 mount, "" without one */
+	char unified[128]; /* cgroup2 mount, "" without one */
+	/* v1 only: systemd's own hierarchy (name=systemd, no controller), "" when not mounted.
+	 * Every cgroup is made there too, membership only, so that its processes leave the unit
+	 * of whoever made them (`systemctl kill`, "left-over process"), as runc does. */
+	char systemd[128];
 	CgroupHierarchy hier[CGROUP_MAX_HIERARCHIES]; /* v1 hierarchies skiff uses */
 	size_t n_hier;
 	int cpuset, cpuacct, cpu, memory, pids, freezer; /* index into hier, -1 if not used */
@@ -42,6 +46,8 @@ struct CgroupOps {
 	int (*create)(const CgroupContext *c, const char *path, const CgroupLimits *l);
 	int (*set)(const CgroupContext *c, const char *path, const CgroupLimits *l);
 	int (*attach)(const CgroupContext *c, const char *path, pid_t pid);
+	/* The files through which a thread moves itself into path (see cgroup_join_open()). */
+	int (*join_open)(const CgroupContext *c, const char *path, bool unified, CgroupJoin *ret);
 	int (*kill)(const CgroupContext *c, const char *path);
 	/* Remove path itself (its children are gone): 0, or -EBUSY while it is still there. */
 	int (*destroy_one)(const CgroupContext *c, const char *path);
@@ -74,6 +80,12 @@ int cgroup_fs_read(const char *mount, const char *path, const char *file, char *
 int cgroup_fs_read_u64(const char *mount, const char *path, const char *file, uint64_t *ret);
 int cgroup_fs_write(const char *mount, const char *path, const char *file, const char *value);
 int cgroup_fs_exists(const char *mount, const char *path);
+/* mkdir path (parents too when missing; an existing one is fine) / rmdir it (-EBUSY while in
+ * use, missing is fine): for the hierarchies made without libcgroup (unified, name=systemd). */
+int cgroup_fs_mkdir(const char *mount, const char *path);
+int cgroup_fs_rmdir(const char *mount, const char *path);
+/* Open file of path for writing (O_CLOEXEC) and add it to j; -E2BIG when j is full. */
+int cgroup_fs_join_add(CgroupJoin *j, const char *mount, const char *path, const char *file);
 int cgroup_fs_children(const char *mount, const char *path, char ***names, size_t *n);
 /* Whether cgroup.procs of path (not below) lists a process; -ENOENT when path is missing. */
 int cgroup_fs_has_procs(const char *mount, const char *path);
@@ -87,8 +99,6 @@ void pid_set_done(PidSet *s);
 int cgroup_fs_signal_tree(const char *mount, const char *path, int sig, PidSet *seen);
 
 /* cgroup-unified.c: the cgroup2 directory of a cgroup (pure v2, or hybrid's unified mount). */
-int cgroup_unified_mkdir(const char *mount, const char *path);
-int cgroup_unified_rmdir(const char *mount, const char *path);
 int cgroup_unified_kill(const char *mount, const char *path);
 int cgroup_unified_populated(const char *mount, const char *path);
 int cgroup_unified_freeze(const char *mount, const char *path, bool frozen);

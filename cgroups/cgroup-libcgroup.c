@@ -12,7 +12,9 @@
  *  - attach writes `tasks` (one thread) on v1: skiff writes cgroup.procs itself (cgroup-v1.c);
  *  - in the hybrid layout libcgroup sees the unified mount only through the controllers it
  *    lists (hugetlb): creating there through libcgroup would enable hugetlb in the root's
- *    subtree_control, so the unified directory is made directly (cgroup-unified.c).
+ *    subtree_control, so the unified directory is made directly (cgroup-unified.c);
+ *  - named hierarchies (name=systemd) are not listed by cgroup_get_subsys_mount_point(): found
+ *    by statfs, made directly (cgroup-fs.c).
  */
 #include <inttypes.h>
 #include <libcgroup.h>
@@ -67,9 +69,13 @@ static int map(int ecg) {
 	return cgroup_errno_from_ecg(ecg, ecg == ECGOTHER ? cgroup_get_last_errno() : 0);
 }
 
-static bool is_cgroup2(const char *p) {
+static bool is_fs(const char *p, long magic) {
 	struct statfs fs;
-	return statfs(p, &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC;
+	return statfs(p, &fs) == 0 && fs.f_type == magic;
+}
+
+static bool is_cgroup2(const char *p) {
+	return is_fs(p, CGROUP2_SUPER_MAGIC);
 }
 
 static int add_hierarchy(CgroupContext *c, const char *controller, const char *mount, int *idx) {
@@ -109,6 +115,13 @@ static int init_legacy(CgroupContext *c) {
 			return r;
 		c->hier[*slot[i]].on_demand = streq(wanted[i], "cpuset");
 	}
+	/* systemd's hierarchy has no controller, so libcgroup does not list it; systemd mounts
+	 * it at this fixed path and looks for it there itself. */
+	bool taken = false;
+	for (size_t j = 0; j < c->n_hier; j++)
+		taken = taken || streq(c->hier[j].mount, "/sys/fs/cgroup/systemd");
+	if (!taken && is_fs("/sys/fs/cgroup/systemd", CGROUP_SUPER_MAGIC))
+		strcpy(c->systemd, "/sys/fs/cgroup/systemd");
 	return c->memory >= 0 || c->cpu >= 0 || c->pids >= 0 ? 0 : -ENODEV;
 }
 
@@ -139,6 +152,7 @@ int cgroup_lib_init(CgroupContext *c) {
 	if (r != 0)
 		return map(r);
 	c->n_hier = 0;
+	c->systemd[0] = 0;
 	if (is_cgroup2("/sys/fs/cgroup")) {
 		c->mode = CGROUP_MODE_UNIFIED;
 		strcpy(c->unified, "/sys/fs/cgroup");

@@ -15,29 +15,6 @@
 #include "fileio.h"
 #include "macro.h"
 
-int cgroup_unified_mkdir(const char *mount, const char *path) {
-	char p[PATH_MAX];
-	int r = cgroup_fs_path(p, sizeof(p), mount, path, "");
-
-	if (r < 0)
-		return r;
-	/* The parent is there nearly always: one mkdir instead of one per component. */
-	if (mkdir(p, 0755) == 0 || errno == EEXIST)
-		return 0;
-	return errno == ENOENT ? mkdir_p(p, 0755) : negative_errno();
-}
-
-int cgroup_unified_rmdir(const char *mount, const char *path) {
-	char p[PATH_MAX];
-	int r = cgroup_fs_path(p, sizeof(p), mount, path, "");
-
-	if (r < 0)
-		return r;
-	if (rmdir(p) < 0 && errno != ENOENT)
-		return errno == ENOTEMPTY ? -EBUSY : negative_errno();
-	return 0;
-}
-
 static int events_value(const char *mount, const char *path, const char *key) {
 	char buf[256];
 	uint64_t v;

@@ -3,7 +3,8 @@
  * cgroup v1 backend, hybrid layout included: one directory per v1 hierarchy skiff uses (made and
  * configured through libcgroup), plus the companion directory under the unified mount.
  * File names: cpu.shares, cpu.cfs_period_us, cpu.cfs_quota_us, memory.limit_in_bytes, pids.max,
- * cpuset.cpus/mems. memory.min/low/high have no v1 equivalent and are not written.
+ * cpuset.cpus/mems. memory.min/low/high have no v1 equivalent and are not written. systemd's
+ * name=systemd hierarchy, where mounted, gets a directory too (membership only, no files).
  */
 #include <inttypes.h>
 #include <signal.h>
@@ -112,6 +113,11 @@ static int exists_everywhere(const CgroupContext *c, const char *path, bool cpus
 		if (r <= 0)
 			return r;
 	}
+	if (c->systemd[0]) {
+		int r = cgroup_fs_exists(c->systemd, path);
+		if (r <= 0)
+			return r;
+	}
 	return c->unified[0] ? cgroup_fs_exists(c->unified, path) : 1;
 }
 
@@ -158,7 +164,9 @@ static int v1_create_in(const CgroupContext *c, const char *path, const CgroupLi
 	if (r >= 0)
 		r = cgroup_lib_create(cg);
 	if (r >= 0 && c->unified[0])
-		r = cgroup_unified_mkdir(c->unified, path);
+		r = cgroup_fs_mkdir(c->unified, path);
+	if (r >= 0 && c->systemd[0])
+		r = cgroup_fs_mkdir(c->systemd, path);
 	if (r < 0 && !existed)
 		(void)v1_destroy_one(c, path);
 	return r;
@@ -195,7 +203,27 @@ static int v1_attach(const CgroupContext *c, const char *path, pid_t pid) {
 		if (r < 0)
 			return r;
 	}
+	if (c->systemd[0] && (r = cgroup_fs_write(c->systemd, path, "cgroup.procs", buf)) < 0)
+		return r;
 	return c->unified[0] ? cgroup_fs_write(c->unified, path, "cgroup.procs", buf) : 0;
+}
+
+/* `tasks`, not cgroup.procs: "0" there moves the writing thread without the thread-group lock. */
+static int v1_join_open(const CgroupContext *c, const char *path, bool unified, CgroupJoin *j) {
+	int r = 0;
+
+	for (size_t i = 0; i < c->n_hier && r >= 0; i++) {
+		if (cgroup_mount_seen(c, i))
+			continue;
+		r = cgroup_fs_join_add(j, c->hier[i].mount, path, "tasks");
+		if (r == -ENOENT && c->hier[i].on_demand)
+			r = 0; /* not in the cpuset hierarchy */
+	}
+	if (r >= 0 && c->systemd[0])
+		r = cgroup_fs_join_add(j, c->systemd, path, "tasks");
+	if (r >= 0 && unified && c->unified[0])
+		r = cgroup_fs_join_add(j, c->unified, path, "cgroup.procs");
+	return r;
 }
 
 /* v1 freezer: FREEZING turns into FROZEN asynchronously. Bounded wait (5 s); this is the
@@ -231,6 +259,10 @@ static int sweep(const CgroupContext *c, const char *path) {
 			r = cgroup_fs_signal_tree(c->hier[i].mount, path, SIGKILL, &seen);
 			found += MAX(r, 0);
 		}
+		if (r >= 0 && c->systemd[0] && cgroup_fs_exists(c->systemd, path) > 0) {
+			r = cgroup_fs_signal_tree(c->systemd, path, SIGKILL, &seen);
+			found += MAX(r, 0);
+		}
 		if (r < 0 || found == 0)
 			break;
 	}
@@ -263,8 +295,9 @@ static int v1_kill(const CgroupContext *c, const char *path) {
 
 static int v1_destroy_one(const CgroupContext *c, const char *path) {
 	int r = cgroup_lib_delete_empty(c, path);
-	int k = c->unified[0] ? cgroup_unified_rmdir(c->unified, path) : 0;
-	return r < 0 ? r : k;
+	int k = c->unified[0] ? cgroup_fs_rmdir(c->unified, path) : 0;
+	int s = c->systemd[0] ? cgroup_fs_rmdir(c->systemd, path) : 0;
+	return r < 0 ? r : k < 0 ? k : s;
 }
 
 static int v1_children(const CgroupContext *c, const char *path, char ***names, size_t *n) {
@@ -272,6 +305,11 @@ static int v1_children(const CgroupContext *c, const char *path, char ***names, 
 		if (cgroup_mount_seen(c, i))
 			continue;
 		int r = cgroup_fs_children(c->hier[i].mount, path, names, n);
+		if (r < 0)
+			return r;
+	}
+	if (c->systemd[0]) {
+		int r = cgroup_fs_children(c->systemd, path, names, n);
 		if (r < 0)
 			return r;
 	}
@@ -312,7 +350,7 @@ static int v1_is_populated(const CgroupContext *c, const char *path) {
 		if (r != 0)
 			return r;
 	}
-	return 0;
+	return c->systemd[0] ? tree_has_procs(c->systemd, path) : 0;
 }
 
 const CgroupOps cgroup_v1_ops = {
@@ -320,6 +358,7 @@ const CgroupOps cgroup_v1_ops = {
 	.create = v1_create,
 	.set = v1_set,
 	.attach = v1_attach,
+	.join_open = v1_join_open,
 	.kill = v1_kill,
 	.destroy_one = v1_destroy_one,
 	.children = v1_children,

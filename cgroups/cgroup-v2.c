@@ -213,6 +213,11 @@ static int v2_attach(const CgroupContext *c, const char *path, pid_t pid) {
 	return cgroup_fs_write(c->unified, path, "cgroup.procs", buf);
 }
 
+/* No thread-level door here: a process that moves itself writes "0" to cgroup.procs. */
+static int v2_join_open(const CgroupContext *c, const char *path, bool unified, CgroupJoin *j) {
+	return unified ? cgroup_fs_join_add(j, c->unified, path, "cgroup.procs") : 0;
+}
+
 static int v2_kill(const CgroupContext *c, const char *path) {
 	PidSet seen = { 0 };
 	int r = cgroup_unified_kill(c->unified, path);
@@ -249,6 +254,7 @@ const CgroupOps cgroup_v2_ops = {
 	.create = v2_create,
 	.set = v2_set,
 	.attach = v2_attach,
+	.join_open = v2_join_open,
 	.kill = v2_kill,
 	.destroy_one = v2_destroy_one,
 	.children = v2_children,

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The public entry points: check and normalize the path, then hand over to the mode's backend. */
 #include <limits.h>
+#include <linux/magic.h>
+#include <sys/vfs.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cgroup-internal.h"
 #include "macro.h"
@@ -70,6 +73,74 @@ int cgroup_open_unified(const char *path) {
 	if (!context.unified[0])
 		return -EOPNOTSUPP;
 	return cgroup_unified_open(context.unified, p);
+}
+
+void cgroup_join_close(CgroupJoin *j) {
+	if (!j)
+		return;
+	for (size_t i = 0; i < j->n; i++)
+		safe_close(j->fds[i]);
+	j->n = 0;
+}
+
+int cgroup_join_open(const char *path, bool unified, CgroupJoin *ret) {
+	char p[PATH_MAX];
+	CgroupJoin j = { .n = 0 };
+
+	PREPARE(path, p);
+	int r = context.ops->join_open(&context, p, unified, &j);
+	if (r < 0) {
+		cgroup_join_close(&j);
+		return r;
+	}
+	*ret = j;
+	return 0;
+}
+
+int cgroup_join_self(const CgroupJoin *j) {
+	for (size_t i = 0; i < j->n; i++) {
+		ssize_t k = write(j->fds[i], "0", 1);
+		if (k < 0)
+			return negative_errno();
+		if (k != 1)
+			return -EIO;
+	}
+	return 0;
+}
+
+int cgroup_enter(const char *path) {
+	CgroupJoin j;
+	int r = cgroup_join_open(path, true, &j);
+
+	if (r < 0)
+		return r;
+	r = cgroup_join_self(&j);
+	cgroup_join_close(&j);
+	return r;
+}
+
+/* The layout as cgroup_lib_init() decides it, without libcgroup: hybrid means a cgroup2 mount
+ * at /sys/fs/cgroup/unified under a /sys/fs/cgroup that is not cgroup2 itself. */
+static bool hybrid_layout(void) {
+	struct statfs fs;
+
+	if (context.initialized)
+		return context.mode == CGROUP_MODE_LEGACY && context.unified[0];
+	return statfs("/sys/fs/cgroup", &fs) == 0 && fs.f_type != CGROUP2_SUPER_MAGIC &&
+	       statfs("/sys/fs/cgroup/unified", &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC;
+}
+
+int cgroup_unified_prepare(const char *path) {
+	static const char mount[] = "/sys/fs/cgroup/unified";
+	char p[PATH_MAX];
+	int r = cgroup_path_normalize(path, false, p, sizeof(p));
+
+	if (r < 0)
+		return r;
+	if (!hybrid_layout())
+		return -EOPNOTSUPP;
+	r = cgroup_fs_mkdir(mount, p);
+	return r < 0 ? r : cgroup_unified_open(mount, p);
 }
 
 int cgroup_kill(const char *path) {

@@ -389,6 +389,126 @@ static int test_clone_into(void) {
 	return 0;
 }
 
+/* systemd's own hierarchy (hybrid/legacy under systemd): made and removed with every cgroup. */
+static bool have_systemd_hierarchy(void) {
+	struct stat st;
+	return !v2 && stat("/sys/fs/cgroup/systemd/cgroup.procs", &st) == 0;
+}
+
+static int test_systemd_hierarchy(void) {
+	if (!have_systemd_hierarchy())
+		return SKIP;
+	CHECK_R(cgroup_create(full("sd/a"), NULL));
+	CHECK(dir_exists("systemd", "sd/a"), "not made in name=systemd");
+	pid_t pid = spawn_in("sd/a", child_sleep, NULL);
+	CHECK(pid > 0, "spawn: %s", strerror(-pid));
+	bool in = procs_has("systemd", "sd/a", pid);
+	kill(pid, SIGKILL);
+	wait_status(pid);
+	CHECK_R(cgroup_wait_empty(full("sd"), 5000));
+	CHECK_R(cgroup_destroy(full("sd")));
+	CHECK(in, "attach left the process out of name=systemd");
+	CHECK(!dir_exists("systemd", "sd"), "left in name=systemd");
+	return 0;
+}
+
+/* Whether /proc/PID/cgroup puts pid in path in the hierarchy whose line has controller (""
+ * for cgroup2's "0::"). */
+static bool proc_cgroup_in(pid_t pid, const char *controller, const char *path) {
+	char p[64], line[512], want[256];
+	bool found = false;
+	snprintf(p, sizeof(p), "/proc/%d/cgroup", (int)pid);
+	snprintf(want, sizeof(want), "/%s/%s\n", root, path);
+	FILE *f = fopen(p, "re");
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f)) {
+		char *a = strchr(line, ':'), *b = a ? strchr(a + 1, ':') : NULL;
+		if (!b)
+			continue;
+		*b = 0;
+		bool match = *controller ? strstr(a + 1, controller) != NULL : a[1] == 0;
+		found = match && strcmp(b + 1, want) == 0;
+	}
+	fclose(f);
+	return found;
+}
+
+static int child_enter(void *arg) {
+	return cgroup_enter(full(arg)) < 0 ? 3 : 0;
+}
+
+/* cgroup_enter(): a single-threaded process moves itself ("0" to `tasks` in v1). */
+static int test_enter(void) {
+	int go[2];
+	CHECK_R(cgroup_create(full("enter"), NULL));
+	CHECK(pipe2(go, O_CLOEXEC) == 0, "pipe");
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(go[0]);
+		int r = child_enter("enter");
+		(void)!write(go[1], r ? "n" : "y", 1);
+		pause();
+		_exit(r);
+	}
+	close(go[1]);
+	char c = 0;
+	(void)!read(go[0], &c, 1);
+	close(go[0]);
+	bool ok = c == 'y';
+	const char *const hier[] = { "cpu", "memory", "pids", "name=systemd", "" };
+	for (size_t i = 0; ok && i < sizeof(hier) / sizeof(hier[0]); i++) {
+		if (v2 && *hier[i])
+			continue;
+		if (strcmp(hier[i], "name=systemd") == 0 && !have_systemd_hierarchy())
+			continue;
+		if (!*hier[i] && !cgroups_have_unified())
+			continue;
+		if (!proc_cgroup_in(pid, hier[i], "enter")) {
+			printf("  not in %s\n", *hier[i] ? hier[i] : "cgroup2");
+			ok = false;
+		}
+	}
+	kill(pid, SIGKILL);
+	wait_status(pid);
+	CHECK_R(cgroup_wait_empty(full("enter"), 5000));
+	CHECK_R(cgroup_destroy(full("enter")));
+	CHECK(ok, "cgroup_enter");
+	return 0;
+}
+
+/* Hybrid: the unified directory alone, a child born there, then the v1 side. */
+static int test_unified_prepare(void) {
+	if (v2 || !cgroups_have_unified()) {
+		CHECK(cgroup_unified_prepare(full("prep")) == -EOPNOTSUPP, "not hybrid");
+		return SKIP;
+	}
+	int fd = cgroup_unified_prepare(full("prep/ctr"));
+	CHECK(fd >= 0, "prepare: %s", strerror(-fd));
+	CHECK(dir_exists(NULL, "prep/ctr") && !dir_exists("memory", "prep/ctr"), "unified only");
+	struct clone_args args = { .flags = CLONE_INTO_CGROUP,
+		                   .exit_signal = SIGCHLD,
+		                   .cgroup = (uint64_t)fd };
+	pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	if (pid == 0) {
+		pause();
+		_exit(0);
+	}
+	close(fd);
+	CHECK(pid > 0, "clone3: %s", strerror(errno));
+	bool born = procs_has(NULL, "prep/ctr", pid);
+	int r = cgroup_create(full("prep/ctr"), &(CgroupLimits){ .pids_max = 10 });
+	kill(pid, SIGKILL);
+	wait_status(pid);
+	CHECK_R(r);
+	CHECK(born, "not born in the unified directory");
+	CHECK(text_is("pids", "prep/ctr", "pids.max", "10"), "v1 side made after");
+	CHECK_R(cgroup_wait_empty(full("prep"), 5000));
+	CHECK_R(cgroup_destroy(full("prep")));
+	CHECK(!dir_exists(NULL, "prep"), "unified directory left");
+	return 0;
+}
+
 static int test_stats(void) {
 	size_t size = 64 << 20;
 	CgroupStats s = { 0 };
@@ -619,6 +739,9 @@ static const struct {
 	{ "cpuset", test_cpuset },
 	{ "attach", test_attach },
 	{ "clone-into-cgroup", test_clone_into },
+	{ "systemd-hierarchy", test_systemd_hierarchy },
+	{ "enter", test_enter },
+	{ "unified-prepare", test_unified_prepare },
 	{ "stats", test_stats },
 	{ "oom", test_oom },
 	{ "pids", test_pids },
