@@ -155,6 +155,7 @@ static json_object *cgroup_to_json(const ContainerConfig *c) {
 	const CgroupLimits *l = &c->cgroup_limits;
 	json_object *o = json_object_new_object();
 	json_add_string(o, "path", c->cgroup_path);
+	json_add_string(o, "monitorPath", c->monitor_cgroup);
 	if (l->cpu_shares)
 		json_add_uint64(o, "cpuShares", l->cpu_shares);
 	if (l->cpu_quota_us)
@@ -385,6 +386,7 @@ static void read_cgroup(const JsonReader *top, json_object *o, ContainerConfig *
 	if (!json_check_object(top, "cgroup", cg))
 		return;
 	json_read_string(&r, cg, "path", RUNTIME_MAX_PATH, &c->cgroup_path);
+	json_read_string(&r, cg, "monitorPath", RUNTIME_MAX_PATH, &c->monitor_cgroup);
 	json_read_uint64(&r, cg, "cpuShares", 262144, &l->cpu_shares);
 	json_read_int64(&r, cg, "cpuQuotaUs", -1, INT64_MAX / 2, &l->cpu_quota_us);
 	if (json_read_uint64(&r, cg, "cpuPeriodUs", 1000000, &u))

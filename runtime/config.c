@@ -106,6 +106,7 @@ void container_config_done(ContainerConfig *c) {
 	for (int t = 0; t < _NAMESPACE_MAX; t++)
 		free(c->namespaces[t].path);
 	free(c->cgroup_path);
+	free(c->monitor_cgroup);
 	for (size_t i = 0; i < c->n_mounts; i++)
 		mount_spec_done(&c->mounts[i]);
 	free(c->mounts);
@@ -246,6 +247,20 @@ static void validate_mount(const MountSpec *m, size_t i, Diag *diag) {
 		diag_error(diag, path, "mode %o out of range", m->mode);
 }
 
+static bool cgroup_path_is_clean(const char *p) {
+	return strlen(p) < RUNTIME_MAX_PATH && !strstr(p, "..") && p[strspn(p, "/")];
+}
+
+/* Whether cgroup path a is b or below it (slashes at either end do not count). */
+static bool cgroup_path_within(const char *a, const char *b) {
+	a += strspn(a, "/");
+	b += strspn(b, "/");
+	size_t lb = strlen(b);
+	while (lb > 0 && b[lb - 1] == '/')
+		lb--;
+	return strncmp(a, b, lb) == 0 && (a[lb] == 0 || a[lb] == '/');
+}
+
 int container_config_validate(const ContainerConfig *c, Diag *diag) {
 	size_t n_before = diag->n_errors;
 
@@ -297,9 +312,16 @@ int container_config_validate(const ContainerConfig *c, Diag *diag) {
 	if (c->namespaces[NAMESPACE_MOUNT].mode != NAMESPACE_MODE_NEW)
 		diag_error(diag, "namespaces.mount", "a container needs a new mount namespace");
 
-	if (c->cgroup_path && (strlen(c->cgroup_path) >= RUNTIME_MAX_PATH ||
-	                       strstr(c->cgroup_path, "..") || !*c->cgroup_path))
+	if (c->cgroup_path && !cgroup_path_is_clean(c->cgroup_path))
 		diag_error(diag, "cgroup.path", "not a clean path");
+	if (c->monitor_cgroup && !cgroup_path_is_clean(c->monitor_cgroup))
+		diag_error(diag, "cgroup.monitorPath", "not a clean path");
+	else if (c->monitor_cgroup && c->cgroup_path &&
+	         (cgroup_path_within(c->monitor_cgroup, c->cgroup_path) ||
+	          cgroup_path_within(c->cgroup_path, c->monitor_cgroup)))
+		/* The container's cgroup is killed and removed when it ends (with a monitor
+		 * inside), and cgroup v2 keeps processes out of a cgroup with children. */
+		diag_error(diag, "cgroup.monitorPath", "must be apart from the container's cgroup");
 
 	if (c->n_mounts > RUNTIME_MAX_MOUNTS)
 		diag_error(diag, "mounts", "more than %d", RUNTIME_MAX_MOUNTS);

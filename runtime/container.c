@@ -126,9 +126,21 @@ static int setup_stdio(const ContainerBuild *b, RuntimeError *e) {
 		trace_point(b->trace_t0, #call);                                                   \
 	} while (0)
 
-static int wait_for_cgroup(const ContainerBuild *b, RuntimeError *e) {
-	if (b->wait_for_cgroup && sync_wait_go(b->sync_fd) < 0)
-		return runtime_error(e, EPIPE, "waiting for the cgroup");
+/* v1/hybrid: once the parent made the cgroup, move ourselves in ("0" to each v1 hierarchy's
+ * `tasks`: we are the only thread, and the kernel then takes no thread-group lock). */
+static int join_cgroup(const ContainerBuild *b, RuntimeError *e) {
+	CgroupJoin j = {};
+	int r;
+
+	if (!b->wait_for_cgroup)
+		return 0;
+	r = sync_wait_go(b->sync_fd, j.fds, ELEMENTSOF(j.fds), &j.n);
+	if (r < 0)
+		return runtime_error(e, r == -EPIPE ? EPIPE : -r, "waiting for the cgroup");
+	r = cgroup_join_self(&j);
+	cgroup_join_close(&j);
+	if (r < 0)
+		return runtime_error(e, -r, "join cgroup %s", b->config->cgroup_path);
 	return 0;
 }
 
@@ -158,14 +170,14 @@ static int child_setup(ContainerBuild *b, SyncStage *stage, RuntimeError *e) {
 	STEP(SYNC_STAGE_ROOTFS, rootfs_mount(b, &rootfd, e));
 	STEP(SYNC_STAGE_MOUNTS, mounts_defaults(b, rootfd, e));
 	/* Whatever does not depend on the cgroup comes before waiting for it (v1/hybrid: the
-	 * parent makes it and attaches us meanwhile; a v1 task migration costs an RCU grace
-	 * period, milliseconds on a busy node). From the wait on we are in our cgroup: the
-	 * cgroup namespace's root and the cgroup file systems are taken from where we are. The
+	 * parent makes its v1 side meanwhile, libcgroup's start-up included; then we move
+	 * ourselves in). From there on we are in our cgroup: the cgroup namespace's root and the
+	 * cgroup file systems are taken from where we are. The
 	 * cgroup mounts are made after pivot_root through the root's descriptor, as before it;
 	 * only a volume below /sys/fs/cgroup makes everything else wait for them. */
 	if (under_cgroup_mount(c)) {
 		STEP(SYNC_STAGE_PROCESS, mkdir_beneath(rootfd, c->cwd, e));
-		STEP(SYNC_STAGE_CGROUP, wait_for_cgroup(b, e));
+		STEP(SYNC_STAGE_CGROUP, join_cgroup(b, e));
 		STEP(SYNC_STAGE_NAMESPACES, namespaces_unshare_cgroup(b, e));
 		STEP(SYNC_STAGE_MOUNTS, mounts_cgroup(b, rootfd, e));
 		STEP(SYNC_STAGE_MOUNTS, mounts_user(b, rootfd, e));
@@ -178,7 +190,7 @@ static int child_setup(ContainerBuild *b, SyncStage *stage, RuntimeError *e) {
 		STEP(SYNC_STAGE_PROCESS, mkdir_beneath(rootfd, c->cwd, e));
 		STEP(SYNC_STAGE_PIVOT_ROOT, rootfs_pivot(b, rootfd, e));
 		STEP(SYNC_STAGE_PROCESS, process_setup(b, e));
-		STEP(SYNC_STAGE_CGROUP, wait_for_cgroup(b, e));
+		STEP(SYNC_STAGE_CGROUP, join_cgroup(b, e));
 		STEP(SYNC_STAGE_NAMESPACES, namespaces_unshare_cgroup(b, e));
 		STEP(SYNC_STAGE_MOUNTS, mounts_cgroup(b, rootfd, e));
 	}

@@ -33,7 +33,9 @@ typedef struct ContainerBuild {
 	uint64_t cap_bounding;      /* what stays in the bounding set */
 	unsigned cap_last;          /* /proc/sys/kernel/cap_last_cap */
 	int stdio[3];               /* dup2'ed onto 0, 1, 2 in the child; -1 = keep */
-	bool wait_for_cgroup;       /* the parent attaches the child after clone (v1/hybrid) */
+	bool wait_for_cgroup;       /* v1/hybrid: the parent makes the cgroup after clone, the
+	                               child then moves itself in (SYNC_GO) */
+	bool join_unified;          /* no CLONE_INTO_CGROUP: the child joins cgroup2 by "0" too */
 	int ns_fds[_NAMESPACE_MAX]; /* namespaces to join (opened by the parent) */
 	CgroupMount cgroup_mounts[CONTAINER_MAX_CGROUP_MOUNTS];
 	size_t n_cgroup_mounts;
@@ -108,6 +110,6 @@ typedef struct ContainerProcess {
 int container_build_init(ContainerBuild *b, const ContainerConfig *c, const char *dir,
                          RuntimeError *e);
 void container_build_done(ContainerBuild *b);
-/* Create the container's cgroup (limits, device program), clone the child, place it in the
- * cgroup, wait for execve. */
+/* Create the container's cgroup (limits, device program), clone the child into it (cgroup2:
+ * CLONE_INTO_CGROUP; v1: the child moves itself in), wait for execve. */
 int container_spawn(ContainerBuild *b, ContainerProcess *ret, RuntimeError *e);

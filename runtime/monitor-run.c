@@ -36,6 +36,8 @@ typedef struct Monitor {
 	char *exit_path;
 	char *cgroup_path;
 	bool cgroup_created;
+	char *monitor_cgroup;       /* where the monitor moves once the container runs */
+	char *monitor_cgroup_error; /* why it could not (recorded in state.json) */
 	CriLog log;
 	bool have_log;
 	bool passthrough;           /* run mode with a log: the caller sees the output too */
@@ -51,6 +53,8 @@ typedef struct Monitor {
 static void monitor_done(Monitor *m) {
 	free(m->exit_path);
 	free(m->cgroup_path);
+	free(m->monitor_cgroup);
+	free(m->monitor_cgroup_error);
 	if (m->have_log)
 		cri_log_close(&m->log);
 	for (int s = 0; s < _CRI_STREAM_MAX; s++)
@@ -72,6 +76,7 @@ static int write_state(Monitor *m, const char *id) {
 		.pid = m->proc.pid,
 		.started_at = m->started_at,
 		.cgroup_path = m->cgroup_path,
+		.monitor_cgroup_error = m->monitor_cgroup_error,
 	};
 	int r = proc_start_time(s.monitor_pid, &s.monitor_start_time);
 	if (r >= 0)
@@ -96,7 +101,9 @@ static void write_exit(Monitor *m, const ExitRecord *e) {
 }
 
 static void cleanup_cgroup(Monitor *m) {
-	if (!m->cgroup_created)
+	/* (A start that failed early may have made the unified directory only, before the
+	 * library's start-up.) */
+	if (!m->cgroup_created || cgroups_init() < 0)
 		return;
 	/* Usually empty by now (the init of a pid namespace takes its processes along): try
 	 * at once. Leftovers (a shared pid namespace keeps them alive past our init, an exec's
@@ -175,6 +182,27 @@ static int state_early(void *userdata, pid_t pid, RuntimeError *e) {
 	m->state_written = true;
 	trace_point(m->trace_t0, "state written");
 	return 0;
+}
+
+/* Out of the starter's cgroup (the agent's systemd unit: `systemctl kill` signals every
+ * process in it) into the one the agent made for monitors, once the container runs: off the
+ * start's critical path. We are single-threaded: "0" to each v1 hierarchy's `tasks` moves us
+ * without cgroup_threadgroup_rwsem; cgroup2's cgroup.procs takes it (a grace period after a
+ * quiet spell, paid here by the monitor alone). Not fatal: the container runs either way. */
+static void leave_starter_cgroup(Monitor *m) {
+	RuntimeError e = {};
+	int r = cgroups_init();
+
+	if (r < 0)
+		runtime_error(&e, -r, "monitor cgroup %s: cgroups", m->monitor_cgroup);
+	else if ((r = cgroup_enter(m->monitor_cgroup)) < 0)
+		runtime_error(&e, -r, "move the monitor into cgroup %s", m->monitor_cgroup);
+	trace_point(m->trace_t0, r < 0 ? "monitor cgroup: failed" : "monitor moved to its cgroup");
+	if (r >= 0)
+		return;
+	m->monitor_cgroup_error = strdup(e.message);
+	if (m->monitor_cgroup_error)
+		(void)write_state(m, m->id);
 }
 
 /* Everything up to a running container; on failure the caller records a StartError. */
@@ -543,7 +571,9 @@ int monitor_run(const char *dir, bool detach, int notify_fd) {
 	if (access(m.exit_path, F_OK) == 0)
 		(void)unlink(m.exit_path);
 	m.cgroup_path = c.cgroup_path ? strdup(c.cgroup_path) : NULL;
-	if (!m.exit_path || (c.cgroup_path && !m.cgroup_path)) {
+	m.monitor_cgroup = c.monitor_cgroup ? strdup(c.monitor_cgroup) : NULL;
+	if (!m.exit_path || (c.cgroup_path && !m.cgroup_path) ||
+	    (c.monitor_cgroup && !m.monitor_cgroup)) {
 		container_config_done(&c);
 		monitor_done(&m);
 		return 125;
@@ -552,14 +582,14 @@ int monitor_run(const char *dir, bool detach, int notify_fd) {
 
 	m.id = c.id;
 	r = start_container(&m, &c, &err);
-	m.id = NULL;
-	container_config_done(&c);
 	if (r < 0) {
 		if (m.state_written) {
 			_cleanup_free_ char *state = NULL;
 			if (asprintf(&state, "%s/state.json", dir) >= 0)
 				(void)unlink(state);
 		}
+		m.id = NULL;
+		container_config_done(&c);
 		r = start_failed(&m, &err);
 		monitor_done(&m);
 		return r;
@@ -567,6 +597,10 @@ int monitor_run(const char *dir, bool detach, int notify_fd) {
 	char line[64];
 	snprintf(line, sizeof(line), "started %d\n", (int)m.proc.pid);
 	monitor_notify(&m.notify_fd, line);
+	if (m.monitor_cgroup)
+		leave_starter_cgroup(&m);
+	m.id = NULL;
+	container_config_done(&c);
 	if (detach && r >= 0) {
 		/* Keep the signals blocked across execve: the new image takes them over. */
 		m.sigfd = safe_close(m.sigfd);

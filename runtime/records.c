@@ -205,6 +205,7 @@ void container_state_done(ContainerState *s) {
 		return;
 	free(s->id);
 	free(s->cgroup_path);
+	free(s->monitor_cgroup_error);
 	*s = (ContainerState){};
 }
 
@@ -235,6 +236,7 @@ int container_state_to_json(const ContainerState *s, char **ret) {
 	json_add_uint64(o, "startTime", s->start_time);
 	add_time(o, "startedAt", "startedAtUnixNano", s->started_at);
 	json_add_string(o, "cgroupPath", s->cgroup_path);
+	json_add_string(o, "monitorCgroupError", s->monitor_cgroup_error);
 	return json_to_string_dup(o, ret);
 }
 
@@ -256,6 +258,8 @@ int container_state_from_json(const char *json, size_t len, ContainerState *ret)
 		json_read_uint64(&r, o, "startTime", UINT64_MAX, &s.start_time);
 		json_read_int64(&r, o, "startedAtUnixNano", INT64_MIN, INT64_MAX, &s.started_at);
 		json_read_string(&r, o, "cgroupPath", RUNTIME_MAX_PATH, &s.cgroup_path);
+		json_read_string(&r, o, "monitorCgroupError", RUNTIME_MAX_MESSAGE,
+		                 &s.monitor_cgroup_error);
 		if (d.n_errors > 0 || s.monitor_pid == 0)
 			k = -EINVAL;
 	}

@@ -148,6 +148,14 @@ typedef struct ContainerConfig {
 	 * removes it when the container is over. NULL = no cgroup of its own. */
 	char *cgroup_path;
 	CgroupLimits cgroup_limits;
+	/* The monitor's own cgroup (same path form; JSON cgroup.monitorPath), made beforehand by
+	 * the caller in every hierarchy (cgroup_create). Once the monitor reported "started" it
+	 * moves itself there, in each v1 hierarchy (name=systemd's too) and the unified one, so it
+	 * leaves the caller's cgroup (a systemd unit's: `systemctl kill`, KillMode) and outlives
+	 * it. Not the container's cgroup nor one inside it, or the other way round. A failure
+	 * does not stop the container: state.json then says why (monitorCgroupError). NULL: the
+	 * monitor stays where it was started. */
+	char *monitor_cgroup;
 
 	MountSpec *mounts; /* after the default ones (/proc, /dev, /sys ...); a mount on
 	                      /dev/shm replaces the container's own */
@@ -224,6 +232,9 @@ typedef struct ContainerState {
 	int64_t started_at; /* CLOCK_REALTIME, ns: once the child is released, ~1 ms before execve
 	                     */
 	char *cgroup_path;
+	/* Set (and state.json written again) when the monitor could not move into
+	 * ContainerConfig.monitor_cgroup; it then stays in its starter's cgroup. */
+	char *monitor_cgroup_error;
 } ContainerState;
 
 typedef enum ExitReason {

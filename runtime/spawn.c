@@ -2,8 +2,8 @@
 /*
  * The monitor's side of building a container: prepare what the child needs (compiled seccomp
  * filter, namespace descriptors, the cgroup layout), clone3 it straight into its namespaces
- * (and, on pure cgroup v2, into its cgroup with CLONE_INTO_CGROUP), place it into the v1
- * hierarchies otherwise, and wait for execve.
+ * and its cgroup2 directory (CLONE_INTO_CGROUP), make the v1 side of its cgroup meanwhile and
+ * hand the child the files through which it moves itself there, and wait for execve.
  */
 #include <linux/magic.h>
 #include <linux/sched.h>
@@ -97,6 +97,75 @@ static bool pure_cgroup2(void) {
 	return statfs("/sys/fs/cgroup", &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC;
 }
 
+/* Before clone: where the child is born. Pure v2: the whole cgroup is made first (limits,
+ * device program) and the child is born in it. Hybrid: only the unified directory (a mkdir,
+ * no libcgroup start-up) so the child is born there too; the v1 side is made while the child
+ * builds its root, and the child moves itself in (SYNC_GO). A pid written to cgroup.procs
+ * would take cgroup_threadgroup_rwsem, whose first writer after a quiet spell waits for an
+ * RCU grace period (8-16 ms measured); the child's "0" to `tasks` does not. */
+static int cgroup_before_clone(ContainerBuild *b, int *ret_cgfd, RuntimeError *e) {
+	const char *path = b->config->cgroup_path;
+	int r;
+
+	*ret_cgfd = -EBADF;
+	if (pure_cgroup2()) {
+		r = cgroup_prepare(b, e);
+		if (r < 0)
+			return r;
+		*ret_cgfd = cgroup_open_unified(path);
+		if (*ret_cgfd < 0)
+			return runtime_error(e, -*ret_cgfd, "cgroup %s", path);
+		return 0;
+	}
+	b->wait_for_cgroup = true;
+	r = cgroup_unified_prepare(path);
+	if (r == -EOPNOTSUPP)
+		return 0; /* v1 without cgroup2: the device program will refuse it */
+	if (r < 0)
+		return runtime_error(e, -r, "cgroup: create %s in the unified hierarchy", path);
+	b->cgroup_created = true;
+	*ret_cgfd = r;
+	trace_point(b->trace_t0, "unified cgroup made");
+	return 0;
+}
+
+static pid_t clone_child(ContainerBuild *b, int parent_end, int cgfd, int *ret_pidfd) {
+	struct clone_args args = {
+		.flags = CLONE_PIDFD | namespaces_clone_flags(b->config) |
+		         (cgfd >= 0 ? CLONE_INTO_CGROUP : 0),
+		.pidfd = (uint64_t)(uintptr_t)ret_pidfd,
+		.exit_signal = SIGCHLD,
+		.cgroup = cgfd >= 0 ? (uint64_t)cgfd : 0,
+	};
+	pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	if (pid == 0) {
+		safe_close(parent_end);
+		container_child_main(b);
+	}
+	return pid;
+}
+
+/* After clone (v1/hybrid): the v1 side of the cgroup and the limits, then SYNC_GO with the
+ * files the child writes "0" to. */
+static int cgroup_after_clone(ContainerBuild *b, int sync_fd, RuntimeError *e) {
+	const char *path = b->config->cgroup_path;
+	CgroupJoin j;
+	int r = 0;
+
+	if (!pure_cgroup2())
+		r = cgroup_prepare(b, e);
+	if (r < 0)
+		return r;
+	r = cgroup_join_open(path, b->join_unified, &j);
+	if (r < 0)
+		return runtime_error(e, -r, "cgroup: open %s to join it", path);
+	r = sync_send_go(sync_fd, j.fds, j.n);
+	cgroup_join_close(&j);
+	if (r < 0)
+		return runtime_error(e, -r, "release the container's child");
+	return 0;
+}
+
 int container_spawn(ContainerBuild *b, ContainerProcess *ret, RuntimeError *e) {
 	const ContainerConfig *c = b->config;
 	_cleanup_close_ int parent_end = -EBADF, cgfd = -EBADF;
@@ -108,58 +177,26 @@ int container_spawn(ContainerBuild *b, ContainerProcess *ret, RuntimeError *e) {
 	b->sync_fd = sv[1];
 
 	r = namespaces_join_pid(b->ns_fds, e);
+	if (r >= 0 && c->cgroup_path)
+		r = cgroup_before_clone(b, &cgfd, e);
 	if (r < 0)
 		goto fail;
-	if (c->cgroup_path) {
-		if (pure_cgroup2()) {
-			/* Pure v2: born in its cgroup (clone3's CLONE_INTO_CGROUP), no migration.
-			 */
-			r = cgroup_prepare(b, e);
-			if (r < 0)
-				goto fail;
-			cgfd = cgroup_open_unified(c->cgroup_path);
-			if (cgfd < 0) {
-				r = runtime_error(e, -cgfd, "cgroup %s", c->cgroup_path);
-				goto fail;
-			}
-		} else
-			b->wait_for_cgroup = true;
+	pid_t pid = clone_child(b, parent_end, cgfd, &pidfd);
+	if (pid < 0 && cgfd >= 0 && (errno == EINVAL || errno == E2BIG)) {
+		/* Before Linux 5.7 (no CLONE_INTO_CGROUP): the child joins cgroup2 by "0" too. */
+		cgfd = safe_close(cgfd);
+		b->wait_for_cgroup = b->join_unified = true;
+		pid = clone_child(b, parent_end, cgfd, &pidfd);
 	}
-
-	struct clone_args args = {
-		.flags = CLONE_PIDFD | namespaces_clone_flags(c) |
-		         (cgfd >= 0 ? CLONE_INTO_CGROUP : 0),
-		.pidfd = (uint64_t)(uintptr_t)&pidfd,
-		.exit_signal = SIGCHLD,
-		.cgroup = cgfd >= 0 ? (uint64_t)cgfd : 0,
-	};
-	pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
 	if (pid < 0) {
 		r = runtime_error(e, errno, "clone3");
 		goto fail;
 	}
-	if (pid == 0) {
-		safe_close(parent_end);
-		container_child_main(b);
-	}
 	b->sync_fd = safe_close(b->sync_fd);
+	trace_point(b->trace_t0, "child cloned");
 
-	if (b->wait_for_cgroup) {
-		/* v1 and hybrid: the cgroup is made while the child builds its root, then the
-		 * child joins every hierarchy (and the unified one) before it goes on to its
-		 * cgroup namespace and anything of the container's own. */
-		r = cgroup_prepare(b, e);
-		if (r >= 0 && (r = cgroup_attach(c->cgroup_path, pid)) < 0)
-			runtime_error(e, -r, "cgroup: attach to %s", c->cgroup_path);
-		if (r < 0) {
-			reap(pidfd);
-			close(pidfd);
-			return r;
-		}
-		r = sync_send_go(parent_end);
-		if (r < 0)
-			runtime_error(e, -r, "release the container's child");
-	}
+	if (b->wait_for_cgroup)
+		r = cgroup_after_clone(b, parent_end, e);
 	if (r >= 0 && b->on_released)
 		r = b->on_released(b->userdata, pid, e);
 	SyncStage stage;

@@ -3,7 +3,9 @@
  * The monitor and the container's child talk over a SOCK_SEQPACKET socketpair in named stages
  * (LXC's START_SYNC_*, crun's sync socket):
  *
- *   parent -> child   SYNC_GO        the child's cgroup is set (v1/hybrid: attached after clone)
+ *   parent -> child   SYNC_GO        the child's cgroup is made (v1/hybrid: after clone); with
+ *                                    it (SCM_RIGHTS) the files through which the child moves
+ *                                    itself there (cgroup_join_open: v1 `tasks`)
  *   child  -> parent  SYNC_ERROR     a setup step failed: stage, errno and "what: why"; the
  *                                    child then _exit()s
  *   (EOF)                            the child's end is O_CLOEXEC: EOF without a message means
@@ -46,9 +48,12 @@ typedef struct SyncMessage {
 
 const char *sync_stage_to_string(SyncStage s);
 
-int sync_send_go(int fd);
-/* Child: block until SYNC_GO; -EPIPE when the parent went away. */
-int sync_wait_go(int fd);
+/* Parent: SYNC_GO with n_fds descriptors attached (at most SYNC_MAX_FDS). */
+#define SYNC_MAX_FDS 16
+int sync_send_go(int fd, const int *fds, size_t n_fds);
+/* Child: block until SYNC_GO; the descriptors that came with it (O_CLOEXEC) go to fds (at most
+ * max; more is -EBADMSG). -EPIPE when the parent went away. */
+int sync_wait_go(int fd, int *fds, size_t max, size_t *ret_n);
 /* Child: report a failure (best effort). */
 void sync_send_error(int fd, SyncStage stage, const RuntimeError *e);
 /* Parent: 0 on EOF (the child exec'd), or the child's -errno with e filled. */

@@ -6,10 +6,10 @@
 # (containerd's default). Prints a table; never a timed test.
 #
 #   sudo bench/runtime/bench.sh               BUILD_DIR=build-e by default
-#   RUNS=100 SEQ=100 BUILD_DIR=... bench/runtime/bench.sh
+#   RUNS=100 SEQ=100 IDLE_RUNS=30 IDLE_MS=200 BUILD_DIR=... bench/runtime/bench.sh
 #
-# Measures: start-to-exit of /bin/true in a fresh container (hyperfine, median of RUNS), RUNS
-# containers in sequence, the unshare+chroot floor, skiff with and without its seccomp cache,
+# Measures: start-to-exit of /bin/true in a fresh container (hyperfine, median of RUNS), the same
+# after IDLE_MS of quiet before each run (skiff and crun), RUNS containers in sequence, the unshare+chroot floor, skiff with and without its seccomp cache,
 # skiff's phases (SKIFF_MONITOR_TRACE), a strace -c profile, and the PSS/RSS of the process that
 # stays beside a long-running container (skiff-monitor; crun/runc in the foreground).
 # Needs: crun, runc, hyperfine (apt-get install crun runc hyperfine), busybox-static, gawk.
@@ -122,6 +122,13 @@ echo "== start to exit of /bin/true ($RUNS runs each, after 10 warm-up runs)"
 unshare -m sh -c "umount /sys/fs/cgroup/unified; exec ${HF[*]} --export-csv $T/crun.csv -n crun 'crun run -b $T/crun bench-crun'" >/dev/null
 unshare -m sh -c "umount /sys/fs/cgroup/unified; exec ${HF[*]} --export-csv $T/crun-noseccomp.csv -n crun-noseccomp 'crun run -b $T/crun-noseccomp bench-crun-ns'" >/dev/null
 "${HF[@]}" --export-csv "$T/runc.csv" -n runc "runc --root $T/runc-state run -b $T/runc bench-runc" >/dev/null
+# After a quiet spell (IDLE_MS, not timed): the start a node agent sees for a pod after a calm
+# moment. The first cgroup migration that takes cgroup_threadgroup_rwsem for writing after such a
+# spell waits for an RCU grace period; back-to-back runs above keep the lock's fast path warm.
+IDLE_S=$(awk -v ms="${IDLE_MS:-200}" 'BEGIN { printf "%.3f", ms / 1000 }')
+HFI="hyperfine -N --style none --warmup 2 --runs ${IDLE_RUNS:-30} --prepare 'sleep $IDLE_S'"
+sh -c "exec $HFI --export-csv $T/skiff-idle.csv -n skiff-idle '$MON run $T/skiff'" >/dev/null
+unshare -m sh -c "umount /sys/fs/cgroup/unified; exec $HFI --export-csv $T/crun-idle.csv -n crun-idle 'crun run -b $T/crun bench-crun'" >/dev/null
 
 median() { awk -F, 'NR == 2 { printf "%.2f", $4 * 1000 }' "$1"; }
 mean() { awk -F, 'NR == 2 { printf "%.2f", $2 * 1000 }' "$1"; }
@@ -207,6 +214,12 @@ for n in floor skiff nocache crun runc skiff-noseccomp crun-noseccomp; do
 	esac
 	printf '%-32s %10s %10s %10s\n' "$label" "$(median "$T/$n.csv")" "$(mean "$T/$n.csv")" \
 		"$(ratio "$(median "$T/$n.csv")" "$base")"
+done
+crun_idle_med=$(median "$T/crun-idle.csv")
+echo
+for n in skiff-idle crun-idle; do
+	printf '%-32s %10s %10s %10s\n' "${n%-idle}, after ${IDLE_MS:-200} ms idle" "$(median "$T/$n.csv")" \
+		"$(mean "$T/$n.csv")" "$(ratio "$(median "$T/$n.csv")" "$crun_idle_med")"
 done
 echo
 printf '%-32s %10s %10s\n' "$SEQ in sequence" "seconds" "vs crun"

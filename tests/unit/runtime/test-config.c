@@ -76,6 +76,7 @@ static void test_round_trip(void **state) {
 	        "\"hard\":4096}]},\"hostname\":\"web\",\"namespaces\":{\"network\":\"/run/p/ns/"
 	        "net\","
 	        "\"pid\":\"host\"},\"cgroup\":{\"path\":\"kubepods/pod1/web-1\",\"cpuShares\":512,"
+	        "\"monitorPath\":\"/kubepods/skiff-monitors\","
 	        "\"cpuQuotaUs\":50000,\"cpuPeriodUs\":100000,\"memoryMax\":1048576,\"pidsMax\":-1},"
 	        "\"mounts\":[{\"destination\":\"/data\",\"type\":\"bind\",\"source\":\"/vol\","
 	        "\"subPath\":\"a/"
@@ -104,6 +105,7 @@ static void test_round_trip(void **state) {
 	assert_int_equal(c.namespaces[NAMESPACE_PID].mode, NAMESPACE_MODE_HOST);
 	assert_int_equal(c.namespaces[NAMESPACE_UTS].mode, NAMESPACE_MODE_NEW);
 	assert_int_equal(c.cgroup_limits.pids_max, -1);
+	assert_string_equal(c.monitor_cgroup, "/kubepods/skiff-monitors");
 	assert_int_equal(c.n_mounts, 2);
 	assert_string_equal(c.mounts[0].sub_path, "a/b");
 	assert_true(c.mounts[0].recursive);
@@ -178,6 +180,45 @@ static void test_errors(void **state) {
 	parse_fails("{\"id\":\"a\",\"root\":{\"lower\":[\"/l\"]},\"process\":{\"args\":[\"x\"]},"
 	            "\"seccomp\":{\"profile\":\"Localhost\"}}",
 	            "Localhost needs an absolute profile path");
+	/* The monitor's cgroup apart from the container's, either way round. */
+	parse_fails("{\"id\":\"a\",\"root\":{\"lower\":[\"/l\"]},\"process\":{\"args\":[\"x\"]},"
+	            "\"cgroup\":{\"path\":\"kubepods/p/a\",\"monitorPath\":\"/kubepods/p/a/\"}}",
+	            "apart from the container's cgroup");
+	parse_fails("{\"id\":\"a\",\"root\":{\"lower\":[\"/l\"]},\"process\":{\"args\":[\"x\"]},"
+	            "\"cgroup\":{\"path\":\"kubepods/p/a\",\"monitorPath\":\"kubepods/p/a/m\"}}",
+	            "apart from the container's cgroup");
+	parse_fails("{\"id\":\"a\",\"root\":{\"lower\":[\"/l\"]},\"process\":{\"args\":[\"x\"]},"
+	            "\"cgroup\":{\"path\":\"kubepods/p/a\",\"monitorPath\":\"kubepods\"}}",
+	            "apart from the container's cgroup");
+	parse_fails("{\"id\":\"a\",\"root\":{\"lower\":[\"/l\"]},\"process\":{\"args\":[\"x\"]},"
+	            "\"cgroup\":{\"monitorPath\":\"a/../b\"}}",
+	            "cgroup.monitorPath: not a clean path");
+	parse_fails("{\"id\":\"a\",\"root\":{\"lower\":[\"/l\"]},\"process\":{\"args\":[\"x\"]},"
+	            "\"cgroup\":{\"monitorPath\":\"/\"}}",
+	            "cgroup.monitorPath: not a clean path");
+}
+
+static void test_monitor_cgroup(void **state) {
+	ContainerConfig c;
+	Diag d = {};
+	/* A sibling whose name starts like the container's is apart from it; no container
+	 * cgroup at all is fine too. */
+	parse_ok("{\"id\":\"a\",\"root\":{\"lower\":[\"/l\"]},\"process\":{\"args\":[\"x\"]},"
+	         "\"cgroup\":{\"path\":\"kubepods/p/a\",\"monitorPath\":\"kubepods/p/ab\"}}",
+	         &c);
+	assert_int_equal(container_config_validate(&c, &d), 0);
+	container_config_done(&c);
+	parse_ok("{\"id\":\"a\",\"root\":{\"lower\":[\"/l\"]},\"process\":{\"args\":[\"x\"]},"
+	         "\"cgroup\":{\"monitorPath\":\"skiff-monitors\"}}",
+	         &c);
+	assert_int_equal(container_config_validate(&c, &d), 0);
+	assert_null(c.cgroup_path);
+	assert_string_equal(c.monitor_cgroup, "skiff-monitors");
+	container_config_done(&c);
+	parse_ok(minimal, &c);
+	assert_null(c.monitor_cgroup);
+	container_config_done(&c);
+	diag_clear(&d);
 }
 
 static void test_bounds(void **state) {
@@ -226,7 +267,7 @@ int main(void) {
 		cmocka_unit_test(test_defaults),       cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_privileged),     cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_bounds),         cmocka_unit_test(test_capability_names),
-		cmocka_unit_test(test_sandbox_config),
+		cmocka_unit_test(test_sandbox_config), cmocka_unit_test(test_monitor_cgroup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

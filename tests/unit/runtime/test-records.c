@@ -113,9 +113,18 @@ static void test_state(void **state) {
 	assert_int_equal(back.pid, 11);
 	assert_int_equal(back.start_time, 100);
 	assert_string_equal(back.id, "c");
+	assert_null(back.monitor_cgroup_error);
 	container_state_done(&back);
 	free(json);
 	assert_true(container_state_from_json("{}", 2, &back) < 0);
+
+	s.monitor_cgroup_error =
+	        (char *)"move the monitor into cgroup m: No such file or directory";
+	assert_int_equal(container_state_to_json(&s, &json), 0);
+	assert_int_equal(container_state_from_json(json, strlen(json), &back), 0);
+	assert_string_equal(back.monitor_cgroup_error, s.monitor_cgroup_error);
+	container_state_done(&back);
+	free(json);
 }
 
 static void test_notify(void **state) {
