@@ -277,6 +277,21 @@ int runtime_container_remove(const char *dir) {
 	return rm_rf(dir);
 }
 
+/* A pidfd of our fresh, unreaped child (its pid cannot be recycled meanwhile); on failure the
+ * child is reaped. */
+static int take_pidfd(pid_t pid, pid_t *ret_pid, int *ret_pidfd) {
+	int fd = pidfd_open(pid, 0);
+	if (fd < 0) {
+		int r = negative_errno();
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		return r;
+	}
+	*ret_pid = pid;
+	*ret_pidfd = fd;
+	return 0;
+}
+
 int runtime_exec_spawn(const char *dir, const ExecOptions *o, pid_t *ret_pid, int *ret_pidfd) {
 	_cleanup_free_ char *path = NULL;
 	_cleanup_strv_free_ char **argv = NULL;
@@ -307,49 +322,99 @@ int runtime_exec_spawn(const char *dir, const ExecOptions *o, pid_t *ret_pid, in
 			return -ENOMEM;
 	int stdio[3] = { o->stdin_fd, o->stdout_fd, o->stderr_fd };
 	r = spawn(argv, -1, stdio, &pid);
-	if (r < 0)
-		return r;
-	int fd = pidfd_open(pid, 0);
-	if (fd < 0) {
-		r = negative_errno();
-		(void)waitpid(pid, NULL, 0);
-		return r;
-	}
-	*ret_pid = pid;
-	*ret_pidfd = fd;
-	return 0;
+	return r < 0 ? r : take_pidfd(pid, ret_pid, ret_pidfd);
 }
 
-/* Run a short-lived monitor mode to its end and read its report. */
-static int run_to_end(const char *mode, const char *dir, RuntimeError *error) {
+/* `skiff-monitor <mode> DIR`, returning at once. A failing helper leaves its report ("error
+ * <errno> <message>") in DIR/sandbox-error; one left by an earlier attempt goes first. */
+static int spawn_sandbox_helper(const char *mode, const char *dir, pid_t *ret_pid, int *ret_pidfd) {
+	_cleanup_free_ char *path = NULL, *report = NULL;
 	pid_t pid;
-	int notify;
-	int r = spawn_notifying(mode, dir, &pid, &notify);
+	int r = runtime_monitor_path(&path);
+
 	if (r < 0)
-		return runtime_error(error, -r, "spawn skiff-monitor %s", mode);
-	r = runtime_notify_read(notify, NULL, error);
-	close(notify);
-	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		return r;
+	if (asprintf(&report, "%s/" RUNTIME_SANDBOX_ERROR_FILE, dir) < 0)
+		return -ENOMEM;
+	if (unlink(report) < 0 && errno != ENOENT && errno != ENOTDIR)
+		return negative_errno();
+	char *argv[] = { path, (char *)mode, (char *)dir, NULL };
+	r = spawn(argv, -1, NULL, &pid);
+	return r < 0 ? r : take_pidfd(pid, ret_pid, ret_pidfd);
+}
+
+int runtime_sandbox_spawn(const char *dir, const SandboxConfig *c, pid_t *ret_pid, int *ret_pidfd) {
+	_cleanup_free_ char *json = NULL, *path = NULL;
+	int r = mkdir_p(dir, 0755);
+
+	if (r < 0)
+		return r;
+	r = sandbox_config_to_json(c, &json);
+	if (r < 0)
+		return r;
+	if (asprintf(&path, "%s/sandbox.json", dir) < 0)
+		return -ENOMEM;
+	r = write_file_atomic(path, json, strlen(json), 0644);
+	if (r < 0)
+		return r;
+	return spawn_sandbox_helper("sandbox-create", dir, ret_pid, ret_pidfd);
+}
+
+int runtime_sandbox_destroy_spawn(const char *dir, pid_t *ret_pid, int *ret_pidfd) {
+	return spawn_sandbox_helper("sandbox-destroy", dir, ret_pid, ret_pidfd);
+}
+
+int runtime_sandbox_result(const char *dir, int status, RuntimeError *error) {
+	_cleanup_free_ char *path = NULL, *data = NULL;
+	size_t n;
+
+	if (status == 0)
+		return 0;
+	/* Killed (128 + signal): whatever report is there is not from this run's end. */
+	if (status < 128 && asprintf(&path, "%s/" RUNTIME_SANDBOX_ERROR_FILE, dir) >= 0 &&
+	    read_full_file(path, NOTIFY_MAX, &data, &n) >= 0) {
+		RuntimeError e = {};
+		int r = startswith(data, "error ") ? runtime_notify_parse(data, n, NULL, &e) : 0;
+		if (r < 0) {
+			if (error)
+				*error = e;
+			return r;
+		}
+	}
+	if (status > 128)
+		return runtime_error(error, EIO, "the sandbox helper was killed by signal %d",
+		                     status - 128);
+	return runtime_error(error, EIO, "the sandbox helper failed (exit status %d)", status);
+}
+
+/* Run a sandbox helper to its end (the CLI, tests). */
+static int run_to_end(const char *dir, const SandboxConfig *c, RuntimeError *error) {
+	const char *mode = c ? "sandbox-create" : "sandbox-destroy";
+	siginfo_t si = {};
+	pid_t pid;
+	int pidfd, r;
+
+	r = c ? runtime_sandbox_spawn(dir, c, &pid, &pidfd)
+	      : runtime_sandbox_destroy_spawn(dir, &pid, &pidfd);
+	if (r < 0)
+		return runtime_error(error, -r, "skiff-monitor %s %s", mode, dir);
+	while ((r = waitid(P_PIDFD, (id_t)pidfd, &si, WEXITED)) < 0 && errno == EINTR)
 		;
-	return r < 0 ? r : 0;
+	if (r < 0)
+		r = runtime_error(error, errno, "wait for skiff-monitor %s", mode);
+	close(pidfd);
+	if (r < 0)
+		return r;
+	return runtime_sandbox_result(
+	        dir, si.si_code == CLD_EXITED ? si.si_status : 128 + si.si_status, error);
 }
 
 int runtime_sandbox_create(const char *dir, const SandboxConfig *c, RuntimeError *error) {
-	_cleanup_free_ char *json = NULL, *path = NULL;
-	int r = mkdir_p(dir, 0755);
-	if (r < 0)
-		return runtime_error(error, -r, "mkdir %s", dir);
-	r = sandbox_config_to_json(c, &json);
-	if (r < 0 || asprintf(&path, "%s/sandbox.json", dir) < 0)
-		return runtime_error(error, ENOMEM, "sandbox.json");
-	r = write_file_atomic(path, json, strlen(json), 0644);
-	if (r < 0)
-		return runtime_error(error, -r, "write %s", path);
-	return run_to_end("sandbox-create", dir, error);
+	return run_to_end(dir, c, error);
 }
 
 int runtime_sandbox_destroy(const char *dir, RuntimeError *error) {
 	if (access(dir, F_OK) < 0)
 		return 0;
-	return run_to_end("sandbox-destroy", dir, error);
+	return run_to_end(dir, NULL, error);
 }

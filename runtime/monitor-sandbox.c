@@ -182,6 +182,16 @@ static int create(const char *dir, const SandboxConfig *c, RuntimeError *e) {
 
 static int teardown(const char *dir);
 
+/* DIR/sandbox-error, for runtime_sandbox_result() (an asynchronous caller has no pipe to us):
+ * the notify line's format. */
+static void record_error(const char *dir, const RuntimeError *e) {
+	char buf[RUNTIME_MAX_MESSAGE + 32], path[RUNTIME_MAX_PATH + 32];
+	int n = snprintf(buf, sizeof(buf), "error %d %s\n", e->err > 0 ? e->err : EIO, e->message);
+	snprintf(path, sizeof(path), "%s/" RUNTIME_SANDBOX_ERROR_FILE, dir);
+	if (access(dir, F_OK) == 0)
+		(void)write_file_atomic(path, buf, (size_t)MIN(n, (int)sizeof(buf) - 1), 0644);
+}
+
 int monitor_sandbox_create(const char *dir, int notify_fd) {
 	SandboxConfig c = {};
 	RuntimeError e = {};
@@ -191,6 +201,7 @@ int monitor_sandbox_create(const char *dir, int notify_fd) {
 	sandbox_config_done(&c);
 	if (r < 0) {
 		(void)teardown(dir); /* the mounts go; the directory stays the agent's */
+		record_error(dir, &e);
 		monitor_notify_error(&notify_fd, &e);
 		if (notify_fd < 0)
 			fprintf(stderr, "skiff-monitor: sandbox-create: %s\n", e.message);
@@ -256,6 +267,7 @@ int monitor_sandbox_destroy(const char *dir, int notify_fd) {
 	}
 	if (r < 0) {
 		runtime_error(&e, -r, "sandbox-destroy %s", dir);
+		record_error(dir, &e);
 		monitor_notify_error(&notify_fd, &e);
 		if (notify_fd < 0)
 			fprintf(stderr, "skiff-monitor: %s\n", e.message);

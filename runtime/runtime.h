@@ -19,7 +19,7 @@
  *
  * Directory of a sandbox (pod-level namespaces, see SandboxConfig): ns/{net,ipc,uts,pid} (bind
  * mounts of the namespace files), shm/ (the pod's /dev/shm tmpfs), sandbox.json,
- * sandbox-state.json.
+ * sandbox-state.json, sandbox-error (a failed helper's report).
  *
  * All functions return >= 0 on success or -errno. Library code never logs: where a human must
  * read the cause, a RuntimeError carries a message.
@@ -342,7 +342,22 @@ void sandbox_config_done(SandboxConfig *c);
 int sandbox_config_to_json(const SandboxConfig *c, char **ret);
 int sandbox_config_from_json(const char *json, size_t len, SandboxConfig *ret, Diag *diag);
 
-/* Create (runs `skiff-monitor sandbox-create DIR` to the end) / destroy (idempotent). */
+/* Create: writes DIR/sandbox.json and runs `skiff-monitor sandbox-create DIR`; destroy
+ * (idempotent): `skiff-monitor sandbox-destroy DIR`, which removes DIR.
+ *
+ * Asynchronous (the agent's loop, ~3 ms of helper per pod): *_spawn start the helper with
+ * posix_spawn and return at once with its pid and a pidfd (for sd_event_add_child_pidfd; reap
+ * it). When it ended, runtime_sandbox_result() says how: status is its end as waitid reported
+ * it, folded the usual way (si_code == CLD_EXITED ? si_status : 128 + si_status); 0 means
+ * done, else -errno with the helper's message (it leaves "error <errno> <message>" in
+ * DIR/sandbox-error; a spawn removes one left by an earlier attempt), or a generic one when
+ * there is none (killed, or it could not write it). A failed create leaves DIR with its
+ * mounts undone; destroy it like a created one. Destroy of a missing DIR succeeds. */
+#define RUNTIME_SANDBOX_ERROR_FILE "sandbox-error"
+int runtime_sandbox_spawn(const char *dir, const SandboxConfig *c, pid_t *ret_pid, int *ret_pidfd);
+int runtime_sandbox_destroy_spawn(const char *dir, pid_t *ret_pid, int *ret_pidfd);
+int runtime_sandbox_result(const char *dir, int status, RuntimeError *error);
+/* Blocking: spawn, wait, result (the CLI, tests). */
 int runtime_sandbox_create(const char *dir, const SandboxConfig *c, RuntimeError *error);
 int runtime_sandbox_destroy(const char *dir, RuntimeError *error);
 /* DIR/ns/<net|ipc|uts|pid>, for ContainerConfig.namespaces[].path; DIR/shm for /dev/shm. */

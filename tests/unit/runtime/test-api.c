@@ -235,11 +235,80 @@ static void test_exec_and_sandbox(void **state) {
 	container_config_done(&c);
 }
 
+/* Wait for a helper through its pidfd, fold its end as the agent does, ask for the result. */
+static int helper_result(const char *dir, pid_t pid, int pidfd, RuntimeError *e) {
+	siginfo_t si = {};
+	assert_int_equal(waitid(P_PIDFD, (id_t)pidfd, &si, WEXITED), 0);
+	assert_int_equal(si.si_pid, pid);
+	close(pidfd);
+	return runtime_sandbox_result(
+	        dir, si.si_code == CLD_EXITED ? si.si_status : 128 + si.si_status, e);
+}
+
+#define N_PODS 12
+
+/* Many sandboxes at once, as an agent's loop starts them: spawned without waiting, reaped
+ * through their pidfds afterwards. */
+static void test_sandbox_async(void **state) {
+	char dirs[N_PODS][512], p[600];
+	pid_t pids[N_PODS];
+	int fds[N_PODS];
+	RuntimeError e = {};
+	SandboxConfig sc;
+
+	SKIP_UNLESS_READY();
+	for (int i = 0; i < N_PODS; i++) {
+		snprintf(dirs[i], sizeof(dirs[i]), "%s/apod%d", tmp, i);
+		assert_int_equal(sandbox_config_init(&sc), 0);
+		sc.hostname = strdup("apod");
+		sc.share_pid = i % 3 == 0;
+		assert_int_equal(runtime_sandbox_spawn(dirs[i], &sc, &pids[i], &fds[i]), 0);
+		sandbox_config_done(&sc);
+	}
+	for (int i = 0; i < N_PODS; i++) {
+		assert_int_equal(helper_result(dirs[i], pids[i], fds[i], &e), 0);
+		snprintf(p, sizeof(p), "%.511s/ns/%s", dirs[i], i % 3 == 0 ? "pid" : "net");
+		assert_int_equal(access(p, F_OK), 0);
+		snprintf(p, sizeof(p), "%.511s/%s", dirs[i], RUNTIME_SANDBOX_ERROR_FILE);
+		assert_int_equal(access(p, F_OK), -1);
+	}
+	for (int i = 0; i < N_PODS; i++)
+		assert_int_equal(runtime_sandbox_destroy_spawn(dirs[i], &pids[i], &fds[i]), 0);
+	for (int i = 0; i < N_PODS; i++) {
+		assert_int_equal(helper_result(dirs[i], pids[i], fds[i], &e), 0);
+		assert_int_equal(access(dirs[i], F_OK), -1);
+	}
+	/* Destroying what is not there is done. */
+	assert_int_equal(runtime_sandbox_destroy_spawn(dirs[0], &pids[0], &fds[0]), 0);
+	assert_int_equal(helper_result(dirs[0], pids[0], fds[0], &e), 0);
+
+	/* A helper that fails leaves its reason: a hostname without a uts namespace of its own
+	 * is refused when the helper reads sandbox.json. */
+	assert_int_equal(sandbox_config_init(&sc), 0);
+	sc.hostname = strdup("bad");
+	sc.new_uts = false;
+	assert_int_equal(runtime_sandbox_spawn(dirs[1], &sc, &pids[1], &fds[1]), 0);
+	sandbox_config_done(&sc);
+	assert_int_equal(helper_result(dirs[1], pids[1], fds[1], &e), -EINVAL);
+	assert_non_null(strstr(e.message, "needs a new uts namespace"));
+	/* The blocking form says the same. */
+	assert_int_equal(sandbox_config_init(&sc), 0);
+	sc.hostname = strdup("bad");
+	sc.new_uts = false;
+	e = (RuntimeError){};
+	assert_int_equal(runtime_sandbox_create(dirs[1], &sc, &e), -EINVAL);
+	assert_non_null(strstr(e.message, "needs a new uts namespace"));
+	sandbox_config_done(&sc);
+	assert_int_equal(runtime_sandbox_destroy(dirs[1], &e), 0);
+	assert_int_equal(access(dirs[1], F_OK), -1);
+}
+
 int main(void) {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_start_signal_record_remove),
 		cmocka_unit_test(test_start_error),
 		cmocka_unit_test(test_exec_and_sandbox),
+		cmocka_unit_test(test_sandbox_async),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

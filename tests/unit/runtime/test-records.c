@@ -3,9 +3,12 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "fileio.h"
 #include "runtime.h"
 
 static void check_ts(int64_t ns, const char *want) {
@@ -142,11 +145,42 @@ static void test_notify(void **state) {
 	assert_int_equal(runtime_notify_parse("hello", 5, &pid, &e), -EBADMSG);
 }
 
+/* How an asynchronous sandbox helper ended: its folded exit status and DIR/sandbox-error. */
+static void test_sandbox_result(void **state) {
+	char dir[] = "/tmp/skiff-test-sandbox-result.XXXXXX", path[128];
+	const char *report = "error 17 mount the pod's shm on /x/shm: File exists\n";
+	RuntimeError e = {};
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/%s", dir, RUNTIME_SANDBOX_ERROR_FILE);
+	assert_int_equal(runtime_sandbox_result(dir, 0, &e), 0);
+	/* No report: a generic message. */
+	assert_int_equal(runtime_sandbox_result(dir, 1, &e), -EIO);
+	assert_non_null(strstr(e.message, "exit status 1"));
+	assert_int_equal(write_file_atomic(path, report, strlen(report), 0644), 0);
+	assert_int_equal(runtime_sandbox_result(dir, 1, &e), -EEXIST);
+	assert_int_equal(e.err, EEXIST);
+	assert_string_equal(e.message, "mount the pod's shm on /x/shm: File exists");
+	/* Killed: the report is not this run's end. */
+	assert_int_equal(runtime_sandbox_result(dir, 128 + 9, &e), -EIO);
+	assert_non_null(strstr(e.message, "killed by signal 9"));
+	assert_int_equal(runtime_sandbox_result(dir, 0, NULL), 0);
+	assert_int_equal(runtime_sandbox_result(dir, 1, NULL), -EEXIST);
+	/* Something else in the file: generic. */
+	assert_int_equal(write_file_atomic(path, "garbage", 7, 0644), 0);
+	assert_int_equal(runtime_sandbox_result(dir, 2, &e), -EIO);
+	assert_non_null(strstr(e.message, "exit status 2"));
+	assert_int_equal(rm_rf(dir), 0);
+	/* DIR gone (a destroy): generic. */
+	assert_int_equal(runtime_sandbox_result(dir, 1, &e), -EIO);
+}
+
 int main(void) {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_timestamps),  cmocka_unit_test(test_civil_time),
-		cmocka_unit_test(test_exit_reason), cmocka_unit_test(test_exit_record),
-		cmocka_unit_test(test_state),       cmocka_unit_test(test_notify),
+		cmocka_unit_test(test_timestamps),     cmocka_unit_test(test_civil_time),
+		cmocka_unit_test(test_exit_reason),    cmocka_unit_test(test_exit_record),
+		cmocka_unit_test(test_state),          cmocka_unit_test(test_notify),
+		cmocka_unit_test(test_sandbox_result),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
