@@ -11,11 +11,6 @@
 
 typedef struct ProbeRun ProbeRun;
 
-static inline void *mfree(void *p) {
-	free(p);
-	return NULL;
-}
-
 /* A probe kind (STYLE.md §8: one ops struct and one file per kind). start() begins the run and
  * ends it later with probe_run_finish(); stop() releases the handler's state, after finish or
  * when the run is cancelled, and must not call back. */

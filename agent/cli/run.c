@@ -253,6 +253,8 @@ static void cleanup_private(Runner *r) {
 		_cleanup_free_ char *root = strdup(k->kubepods_cgroup);
 		char *slash = root ? strrchr(root, '/') : NULL;
 		(void)cgroup_destroy(k->kubepods_cgroup);
+		if (k->monitors_cgroup)
+			(void)cgroup_destroy(k->monitors_cgroup);
 		if (slash) {
 			*slash = 0;
 			(void)cgroup_destroy(root);

@@ -224,6 +224,20 @@ static int setup_cgroups(Kubelet *k, char **ret_error) {
 			}
 		}
 	}
+	/* The monitors' own cgroup, beside kubepods: not counted against the pods, and out of the
+	 * agent's systemd unit, so `systemctl kill skiff` or a restart never reaches them (CRI-O
+	 * gives conmon a cgroup of its own the same way). */
+	if (asprintf(&k->monitors_cgroup, "%s%sskiff-monitors", root, *root ? "/" : "") < 0)
+		return -ENOMEM;
+	for (char *p; (p = strstr(k->monitors_cgroup, "//"));)
+		memmove(p, p + 1, strlen(p));
+	CgroupLimits none = {};
+	r = cgroup_create(k->monitors_cgroup, &none);
+	if (r < 0) {
+		log_warning("the monitors' cgroup %s: %s; they stay in the agent's",
+		            k->monitors_cgroup, strerror(-r));
+		k->monitors_cgroup = mfree(k->monitors_cgroup);
+	}
 	k->cgroups_enabled = true;
 	return 0;
 }
@@ -326,6 +340,7 @@ Kubelet *kubelet_free(Kubelet *k) {
 	free(k->node_name);
 	free(k->host_ip);
 	free(k->kubepods_cgroup);
+	free(k->monitors_cgroup);
 	free(k->pods_state_dir);
 	free(k->containers_state_dir);
 	free(k->pods_root_dir);

@@ -64,6 +64,8 @@ struct Kubelet {
 
 	/* cgroups: "<cgroupRoot>/kubepods" and its QoS tiers */
 	char *kubepods_cgroup;
+	char *monitors_cgroup; /* "<cgroupRoot>/skiff-monitors": the monitors leave the agent's unit
+	                        */
 	bool cgroups_enabled;
 
 	/* directories */

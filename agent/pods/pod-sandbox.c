@@ -9,15 +9,54 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/wait.h>
 #include <linux/magic.h>
 
 #include "strutil.h"
 #include "cgroups.h"
 #include "fileio.h"
+#include "log.h"
 #include "pod-sandbox.h"
 #include "resources.h"
 
 #define RESOLV_CONF_MAX (64 * 1024)
+
+/* The sandbox helper (create or destroy) ended: fold in how, and let the worker go on. */
+static int on_helper_exit(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+	PodWorker *w = userdata;
+	siginfo_t si = {};
+	RuntimeError e = {};
+
+	if (waitid(P_PIDFD, (id_t)fd, &si, WEXITED | WNOHANG) < 0 || si.si_pid == 0)
+		return 0;
+	int status = si.si_code == CLD_EXITED ? si.si_status : 128 + si.si_status;
+	int r = runtime_sandbox_result(w->sandbox_dir, status, &e);
+	w->sandbox_source = sd_event_source_disable_unref(w->sandbox_source);
+	w->sandbox_pidfd = safe_close(w->sandbox_pidfd);
+	w->sandbox_pid = 0;
+	if (w->sandbox_destroying) {
+		w->sandbox_destroying = false;
+		w->sandbox_destroyed = true;
+		if (r < 0)
+			log_pod(LOG_WARNING, w->key, "pod sandbox destroy: %s",
+			        e.message[0] ? e.message : strerror(-r));
+	} else if (r < 0) {
+		free(w->sandbox_error);
+		w->sandbox_error = strprintf("Failed to create pod sandbox: %s",
+		                             e.message[0] ? e.message : strerror(-r));
+	} else
+		w->sandbox_ready = true;
+	pod_worker_queue_sync(w);
+	return 0;
+}
+
+static int watch_helper(PodWorker *w) {
+	int r = sd_event_add_io(w->kubelet->event, &w->sandbox_source, w->sandbox_pidfd, EPOLLIN,
+	                        on_helper_exit, w);
+	if (r >= 0)
+		(void)sd_event_source_set_description(w->sandbox_source, "pod-sandbox-helper");
+	return r;
+}
 
 static int hostpath_check(const Volume *v, char **ret_error) {
 	const char *p = v->host_path.path;
@@ -256,9 +295,14 @@ int pod_sandbox_setup(PodWorker *w, char **ret_error) {
 		kubelet_update_qos_cgroups(k);
 	}
 
+	if (w->sandbox_error) { /* the last create failed: report it once, the worker retries */
+		*ret_error = TAKE_PTR(w->sandbox_error);
+		return -EIO;
+	}
+	if (!w->sandbox_ready && w->sandbox_pidfd >= 0)
+		return -EINPROGRESS;
 	if (!w->sandbox_ready) {
 		_cleanup_(sandbox_config_done) SandboxConfig sc = {};
-		RuntimeError e = {};
 		const PodSpec *spec = &w->pod->spec;
 		if ((r = sandbox_config_init(&sc)) < 0)
 			return r;
@@ -275,13 +319,13 @@ int pod_sandbox_setup(PodWorker *w, char **ret_error) {
 		}
 		if (k->cgroups_enabled && !(sc.cgroup_path = strdup(w->cgroup)))
 			return -ENOMEM;
-		r = runtime_sandbox_create(w->sandbox_dir, &sc, &e);
+		r = runtime_sandbox_spawn(w->sandbox_dir, &sc, &w->sandbox_pid, &w->sandbox_pidfd);
 		if (r < 0) {
-			*ret_error = strprintf("Failed to create pod sandbox: %s",
-			                       e.message[0] ? e.message : strerror(-r));
+			*ret_error = strprintf("Failed to create pod sandbox: %s", strerror(-r));
 			return r;
 		}
-		w->sandbox_ready = true;
+		r = watch_helper(w);
+		return r < 0 ? r : -EINPROGRESS;
 	}
 	return 0;
 }
@@ -299,13 +343,20 @@ static void unmount_memory_volumes(PodWorker *w) {
 
 int pod_sandbox_cleanup(PodWorker *w) {
 	Kubelet *k = w->kubelet;
-	RuntimeError e = {};
 	int r = 0, q;
 
-	w->netns_fd = safe_close(w->netns_fd);
-	q = runtime_sandbox_destroy(w->sandbox_dir, &e);
-	if (q < 0 && r == 0)
-		r = q;
+	if (w->sandbox_pidfd >= 0)
+		return -EINPROGRESS; /* a helper still runs: called again when it ended */
+	if (!w->sandbox_destroyed) {
+		w->netns_fd = safe_close(w->netns_fd);
+		w->sandbox_destroying = true;
+		r = runtime_sandbox_destroy_spawn(w->sandbox_dir, &w->sandbox_pid,
+		                                  &w->sandbox_pidfd);
+		if (r >= 0 && (r = watch_helper(w)) >= 0)
+			return -EINPROGRESS;
+		log_pod(LOG_WARNING, w->key, "pod sandbox not destroyed: %s", strerror(-r));
+		w->sandbox_destroyed = true;
+	}
 	w->sandbox_ready = false;
 	if (k->cgroups_enabled && w->cgroup) {
 		(void)cgroup_kill(w->cgroup);

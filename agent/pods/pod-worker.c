@@ -6,6 +6,7 @@
  */
 #include <malloc.h>
 #include <stdio.h>
+#include <sys/wait.h>
 
 #include "cgroups.h"
 #include "fileio.h"
@@ -69,8 +70,9 @@ void pod_worker_context(PodWorker *w, PodContext *ctx) {
 			.node_allocatable_ephemeral_storage = k->allocatable.ephemeral_storage,
 		},
 	};
+	ctx->monitor_cgroup = k->monitors_cgroup;
 	if (!k->cgroups_enabled)
-		ctx->pod_cgroup = NULL;
+		ctx->pod_cgroup = ctx->monitor_cgroup = NULL;
 }
 
 /* ---- admission and sandbox ---- */
@@ -135,6 +137,8 @@ static void start_sandbox(PodWorker *w) {
 	Kubelet *k = w->kubelet;
 	_cleanup_free_ char *error = NULL;
 	int r = pod_sandbox_setup(w, &error);
+	if (r == -EINPROGRESS)
+		return; /* the helper's end queues the next sync */
 	if (r < 0) {
 		bool mount = error && startswith(error, "MountVolume");
 		pod_events_add(&w->events, true, mount ? "FailedMount" : "FailedCreatePodSandBox",
@@ -523,6 +527,8 @@ static void pod_worker_finish_termination(PodWorker *w) {
 	w->deadline_timer = sd_event_source_disable_unref(w->deadline_timer);
 	pod_probes_pod_stopped(w);
 	int r = pod_sandbox_cleanup(w);
+	if (r == -EINPROGRESS)
+		return; /* the sandbox helper's end queues the next sync */
 	if (r < 0)
 		log_pod(LOG_WARNING, w->key, "cleanup incomplete: %s", strerror(-r));
 	if (w->state == POD_WORKER_TERMINATING && !w->terminal)
@@ -605,6 +611,7 @@ int pod_worker_alloc(Kubelet *k, Pod *pod, const char *source, const char *sourc
 	              (pod->spec.priority.set && pod->spec.priority.value >= 2000000000);
 	w->created_at = kubelet_now(k);
 	w->netns_fd = -EBADF;
+	w->sandbox_pidfd = -EBADF;
 	if (!w->uid || !w->source || (r = init_paths(w)) < 0 || (r = init_runs(w)) < 0 ||
 	    (r = kubelet_add_worker(k, w)) < 0) {
 		pod_worker_free(w);
@@ -654,6 +661,15 @@ PodWorker *pod_worker_free(PodWorker *w) {
 	free(w->cgroup);
 	free(w->pod_ip);
 	safe_close(w->netns_fd);
+	/* a sandbox helper still running finishes on its own; we only stop watching (and reap it
+	 * if it already ended) */
+	sd_event_source_disable_unref(w->sandbox_source);
+	if (w->sandbox_pidfd >= 0) {
+		siginfo_t si;
+		(void)waitid(P_PIDFD, (id_t)w->sandbox_pidfd, &si, WEXITED | WNOHANG);
+	}
+	safe_close(w->sandbox_pidfd);
+	free(w->sandbox_error);
 	pod_events_done(&w->events);
 	pod_free(w->pod);
 	free(w);

@@ -112,6 +112,12 @@ struct PodWorker {
 
 	char *pod_dir, *sandbox_dir, *state_dir, *log_dir, *cgroup;
 	bool sandbox_ready;
+	/* the sandbox helper in flight (create or destroy), pod-sandbox.c */
+	pid_t sandbox_pid;
+	int sandbox_pidfd;
+	sd_event_source *sandbox_source;
+	bool sandbox_destroying, sandbox_destroyed;
+	char *sandbox_error;
 	bool cgroup_created;
 	char *pod_ip;
 	int netns_fd; /* the pod's network namespace, for probes and hooks (-EBADF: host) */

@@ -396,6 +396,8 @@ int container_translate(const PodContext *ctx, const Container *c, const ImageIn
 	if (asprintf(&cfg.cgroup_path, "%s/%s", ctx->pod_cgroup, id) < 0)
 		return -ENOMEM;
 	cfg.cgroup_limits = container_cgroup_limits(ctx->pod, c, &ctx->resources);
+	if (ctx->monitor_cgroup && !(cfg.monitor_cgroup = strdup(ctx->monitor_cgroup)))
+		return -ENOMEM;
 
 	if (!(cfg.log_path = container_log_path(ctx, c, restart_count)))
 		return -ENOMEM;

@@ -23,9 +23,10 @@ typedef struct PodContext {
 	const char *full_name;   /* "name_namespace(uid)", the kubelet's format.Pod */
 	const char *sandbox_dir; /* ns/, shm/ */
 	const char *pod_dir; /* <rootDir>/pods/<uid>: volumes, etc-hosts, hostname, resolv.conf */
-	const char *pod_cgroup;  /* e.g. "kubepods/burstable/pod<uid>" */
-	const char *pod_log_dir; /* /var/log/pods/<ns>_<name>_<uid> */
-	const char *seccomp_dir; /* Localhost profiles */
+	const char *pod_cgroup;     /* e.g. "kubepods/burstable/pod<uid>" */
+	const char *monitor_cgroup; /* where monitors go once their container runs, or NULL */
+	const char *pod_log_dir;    /* /var/log/pods/<ns>_<name>_<uid> */
+	const char *seccomp_dir;    /* Localhost profiles */
 	const char *seccomp_cache_dir;
 	const char *containers_dir; /* <rootDir>/containers: <id>/upper, <id>/work */
 	bool seccomp_default;       /* kubelet seccompDefault: RuntimeDefault when unset */

@@ -84,7 +84,7 @@ for d in "$ROOT/pods/$vuid" "$ROOT/pods/$huid" "$STATE/pods/$vuid" "$STATE/pods/
 done
 [ -z "$(ls -A "$STATE/containers")" ] || it_fail "container state left: $(ls "$STATE/containers")"
 [ -z "$(ls -A "$ROOT/containers")" ] || it_fail "container root dirs left: $(ls "$ROOT/containers")"
-it_assert_eq "$(ag_cgroups_below_root | tr '\n' ' ')" "kubepods kubepods/besteffort kubepods/burstable " "cgroups under the root"
+it_assert_eq "$(ag_cgroups_below_root | tr '\n' ' ')" "kubepods kubepods/besteffort kubepods/burstable skiff-monitors " "cgroups under the root (the node-level ones stay)"
 # the hostPath content stays: it is the host's
 it_assert_file_match "$HOSTDIR/made/y" '^y$'
 it_assert_file_match "$HOSTDIR/file" '^hello$'
