@@ -81,23 +81,9 @@ static int parse_args(int argc, char **argv, OutputFormat *format, bool *help) {
 }
 
 static int load(const char *file, PodSet *ret, Diag *diag) {
-	_cleanup_free_ char *data = NULL;
-	size_t size = 0;
-	int r;
-
 	if (!streq(file, "-"))
 		return manifest_load_file(file, ret, diag);
-	r = read_full_fd(STDIN_FILENO, MANIFEST_MAX_BYTES, &data, &size);
-	if (r == -EFBIG) {
-		diag_error(diag, NULL, "file too large: a manifest may have at most %d bytes",
-		           MANIFEST_MAX_BYTES);
-		return -E2BIG;
-	}
-	if (r < 0) {
-		diag_error(diag, NULL, "cannot read the file: %s", strerror(-r));
-		return r;
-	}
-	return manifest_parse(data, size, ret, diag);
+	return manifest_load_fd(STDIN_FILENO, ret, diag);
 }
 
 static int print_yaml(json_object *items) {

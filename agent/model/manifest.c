@@ -192,12 +192,8 @@ int manifest_parse(const char *data, size_t len, PodSet *ret, Diag *diag) {
 	return 0;
 }
 
-int manifest_load_file(const char *path, PodSet *ret, Diag *diag) {
-	_cleanup_free_ char *data = NULL;
-	size_t size = 0;
-	int r;
-
-	r = read_full_file(path, MANIFEST_MAX_BYTES, &data, &size);
+/* A read's outcome as the manifest's messages word it. */
+static int loaded(int r, const char *data, size_t size, PodSet *ret, Diag *diag) {
 	if (r == -EFBIG) {
 		diag_error(diag, NULL, "file too large: a manifest may have at most %d bytes",
 		           MANIFEST_MAX_BYTES);
@@ -208,4 +204,18 @@ int manifest_load_file(const char *path, PodSet *ret, Diag *diag) {
 		return r;
 	}
 	return manifest_parse(data, size, ret, diag);
+}
+
+int manifest_load_file(const char *path, PodSet *ret, Diag *diag) {
+	_cleanup_free_ char *data = NULL;
+	size_t size = 0;
+	int r = read_full_file(path, MANIFEST_MAX_BYTES, &data, &size);
+	return loaded(r, data, size, ret, diag);
+}
+
+int manifest_load_fd(int fd, PodSet *ret, Diag *diag) {
+	_cleanup_free_ char *data = NULL;
+	size_t size = 0;
+	int r = read_full_fd(fd, MANIFEST_MAX_BYTES, &data, &size);
+	return loaded(r, data, size, ret, diag);
 }

@@ -28,3 +28,5 @@ void pod_set_done(PodSet *s);
 int manifest_parse(const char *data, size_t len, PodSet *ret, Diag *diag);
 /* Read a file (at most MANIFEST_MAX_BYTES) and manifest_parse() it. */
 int manifest_load_file(const char *path, PodSet *ret, Diag *diag);
+/* The same from an open file (standard input). */
+int manifest_load_fd(int fd, PodSet *ret, Diag *diag);

@@ -23,24 +23,23 @@
 #include "pod-worker.h"
 #include "qos.h"
 
-uint64_t kubelet_now(Kubelet *k) {
+/* The loop's cached time (one clock read per iteration), or the clock itself without a loop. */
+static uint64_t now_clock(Kubelet *k, clockid_t clock) {
 	uint64_t t = 0;
-	if (!k->event || sd_event_now(k->event, CLOCK_REALTIME, &t) < 0) {
+	if (!k->event || sd_event_now(k->event, clock, &t) < 0) {
 		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
+		clock_gettime(clock, &ts);
 		t = (uint64_t)ts.tv_sec * 1000000ULL + (uint64_t)ts.tv_nsec / 1000;
 	}
 	return t;
 }
 
+uint64_t kubelet_now(Kubelet *k) {
+	return now_clock(k, CLOCK_REALTIME);
+}
+
 uint64_t kubelet_now_monotonic(Kubelet *k) {
-	uint64_t t = 0;
-	if (!k->event || sd_event_now(k->event, CLOCK_MONOTONIC, &t) < 0) {
-		struct timespec ts;
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		t = (uint64_t)ts.tv_sec * 1000000ULL + (uint64_t)ts.tv_nsec / 1000;
-	}
-	return t;
+	return now_clock(k, CLOCK_MONOTONIC);
 }
 
 static int64_t meminfo_total(void) {
