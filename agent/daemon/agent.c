@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <systemd/sd-daemon.h>
@@ -32,7 +33,19 @@ static int on_status_timer(sd_event_source *s, uint64_t usec, void *userdata) {
 	return 0;
 }
 
+static int on_trim(sd_event_source *s, uint64_t usec, void *userdata) {
+	Daemon *d = userdata;
+	d->trim_timer = sd_event_source_disable_unref(d->trim_timer);
+	/* Pod churn leaves the heap fragmented (transient JSON trees between long-lived pod
+	 * objects): hand the free pages back once things settle. */
+	malloc_trim(0);
+	return 0;
+}
+
 static void status_changed(Daemon *d) {
+	if (!d->trim_timer && sd_event_add_time_relative(d->event, &d->trim_timer, CLOCK_MONOTONIC,
+	                                                 5 * 1000000ULL, 0, on_trim, d) >= 0)
+		(void)sd_event_source_set_description(d->trim_timer, "heap-trim");
 	d->status_dirty = true;
 	if (!d->status_timer && d->ready &&
 	    sd_event_add_time_relative(d->event, &d->status_timer, CLOCK_MONOTONIC, 1000000, 0,
@@ -89,6 +102,7 @@ static void daemon_done(Daemon *d) {
 	metrics_registry_free(d->metrics);
 	sd_event_source_disable_unref(d->watchdog);
 	sd_event_source_disable_unref(d->status_timer);
+	sd_event_source_disable_unref(d->trim_timer);
 	skiff_config_free(d->config);
 	sd_event_unref(d->event);
 }

@@ -28,7 +28,7 @@ typedef struct Daemon {
 	uint64_t last_restarts, last_evictions;
 	uint64_t last_probe_total[3][3];
 	LogStream *streams; /* open `logs -f` streams (api-logs.c) */
-	sd_event_source *watchdog, *status_timer;
+	sd_event_source *watchdog, *status_timer, *trim_timer;
 	uint64_t watchdog_usec;
 	bool ready;
 	bool status_dirty;
