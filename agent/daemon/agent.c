@@ -128,6 +128,10 @@ static int setup(Daemon *d) {
 	};
 	int r;
 
+	if (!isempty(d->config->static_pod_url)) {
+		log_error("staticPodURL (--manifest-url) is not supported yet: use staticPodPath");
+		return -EOPNOTSUPP;
+	}
 	r = kubelet_new(d->event, d->config, &hooks, &d->kubelet, &error);
 	if (r < 0)
 		return log_error_errno(r, "%s", error ? error : strerror(-r));

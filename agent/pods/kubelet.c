@@ -286,6 +286,12 @@ int kubelet_new(sd_event *event, const SkiffConfig *config, const KubeletHooks *
 	*ret_error = NULL;
 	if (!k)
 		return -ENOMEM;
+	/* Never a silent default: a driver skiff does not implement stops it at start. */
+	if (config->cgroup_driver == CGROUP_DRIVER_SYSTEMD) {
+		*ret_error = strdup("cgroupDriver \"systemd\" is not supported: skiff manages its "
+		                    "cgroups itself under cgroupRoot (use cgroupDriver: cgroupfs)");
+		return -EOPNOTSUPP;
+	}
 	k->event = sd_event_ref(event);
 	k->config = config;
 	if (hooks)
