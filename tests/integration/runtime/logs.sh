@@ -37,7 +37,10 @@ n=$(ls "$IT_TMP/logs/rot" | wc -l)
 it_assert_eq "$n" 3 "files kept ($(ls "$IT_TMP/logs/rot" | tr '\n' ' '))"
 ls "$IT_TMP/logs/rot" | grep -Eq '^0\.log\.[0-9]{8}-[0-9]{6}(-[0-9]+)?$' || it_fail "rotated names"
 last=$(tail -n1 "$L3")
-it_assert_match "$last" " stdout F line 399$" "the newest line is in the live file"
+# A rotation right after the last write leaves the live file empty: the newest line is then the
+# last of the newest rotated file.
+[ -n "$last" ] || last=$(tail -n1 "$(ls -t "$IT_TMP"/logs/rot/0.log.* | head -n1)")
+it_assert_match "$last" " stdout F line 399$" "the newest line is the last one written"
 for f in "$IT_TMP"/logs/rot/*; do
 	grep -Evq "^$TS stdout F line [0-9]+$" "$f" && it_fail "a broken record in $f"
 done
