@@ -109,16 +109,18 @@ int main(int argc, char **argv) {
 	 * signals blocked (sd-event): start from the defaults. */
 	signal(SIGCHLD, SIG_DFL);
 	signal(SIGPIPE, SIG_IGN);
+	/* Internal: a detached monitor's image once its container runs (no fd closing: the
+	 * descriptors it is handed are its whole state). Its signal mask is kept: a SIGTERM that
+	 * came while it re-executed itself is pending, blocked, and must reach its signalfd, not
+	 * the default action (which would end the monitor and lose the exit record). */
+	if (argc >= 3 && streq(argv[1], "pump"))
+		return monitor_pump(argc, argv);
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 
 	if (argc == 2 && streq(argv[1], "pod-init"))
 		return monitor_pod_init();
-	/* Internal: a detached monitor's image once its container runs (no fd closing: the
-	 * descriptors it is handed are its whole state). */
-	if (argc >= 3 && streq(argv[1], "pump"))
-		return monitor_pump(argc, argv);
 	if (argc < 3)
 		return usage();
 	const char *mode = argv[1], *dir = argv[2];

@@ -39,7 +39,13 @@ ls "$IT_TMP/logs/rot" | grep -Eq '^0\.log\.[0-9]{8}-[0-9]{6}(-[0-9]+)?$' || it_f
 last=$(tail -n1 "$L3")
 # A rotation right after the last write leaves the live file empty: the newest line is then the
 # last of the newest rotated file.
-[ -n "$last" ] || last=$(tail -n1 "$(ls -t "$IT_TMP"/logs/rot/0.log.* | head -n1)")
+# Rotated names are 0.log.<YYYYMMDD-HHMMSS>[-N]: order by stamp, then N (none = 0).
+newest() {
+	ls "$IT_TMP/logs/rot" | sed -n 's/^0\.log\.\([0-9]*-[0-9]*\)\(-\([0-9]*\)\)\{0,1\}$/\1 \3 &/p' |
+		awk '{ if (NF == 2) { print $1, 0, $2 } else print }' | sort -k1,1 -k2,2n | tail -n1 |
+		awk '{ print $3 }'
+}
+[ -n "$last" ] || last=$(tail -n1 "$IT_TMP/logs/rot/$(newest)")
 it_assert_match "$last" " stdout F line 399$" "the newest line is the last one written"
 for f in "$IT_TMP"/logs/rot/*; do
 	grep -Evq "^$TS stdout F line [0-9]+$" "$f" && it_fail "a broken record in $f"
