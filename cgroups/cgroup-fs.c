@@ -12,6 +12,7 @@
 #include "cgroup-internal.h"
 #include "fileio.h"
 #include "macro.h"
+#include "strv.h"
 
 int cgroup_fs_path(char *buf, size_t size, const char *mount, const char *path, const char *file) {
 	int k = snprintf(buf, size, "%s%s%s%s%s", mount, *path ? "/" : "", path, *file ? "/" : "",
@@ -107,13 +108,6 @@ int cgroup_fs_join_add(CgroupJoin *j, const char *mount, const char *path, const
 	return 0;
 }
 
-static bool strv_contains_n(char **l, size_t n, const char *s) {
-	for (size_t i = 0; i < n; i++)
-		if (streq(l[i], s))
-			return true;
-	return false;
-}
-
 int cgroup_fs_children(const char *mount, const char *path, char ***names, size_t *n) {
 	char p[PATH_MAX];
 	int r = cgroup_fs_path(p, sizeof(p), mount, path, "");
@@ -126,15 +120,11 @@ int cgroup_fs_children(const char *mount, const char *path, char ***names, size_
 	for (struct dirent *de; (de = readdir(d));) {
 		if (de->d_type != DT_DIR || streq(de->d_name, ".") || streq(de->d_name, ".."))
 			continue;
-		if (strv_contains_n(*names, *n, de->d_name))
+		if (strv_contains(*names, de->d_name))
 			continue;
-		char **l = realloc(*names, (*n + 2) * sizeof(char *));
-		if (!l)
-			return -ENOMEM;
-		*names = l;
-		if (!(l[*n] = strdup(de->d_name)))
-			return -ENOMEM;
-		l[++*n] = NULL;
+		r = strv_extend_n(names, n, de->d_name);
+		if (r < 0)
+			return r;
 	}
 	return 0;
 }

@@ -30,6 +30,8 @@ static _printf_(5, 0) void diag_add(char ***list, size_t *n, bool *truncated, co
 
 void diag_error(Diag *d, const char *path, const char *fmt, ...) {
 	va_list ap;
+	if (!d)
+		return;
 	va_start(ap, fmt);
 	diag_add(&d->errors, &d->n_errors, &d->truncated, path, fmt, ap);
 	va_end(ap);
@@ -37,6 +39,8 @@ void diag_error(Diag *d, const char *path, const char *fmt, ...) {
 
 void diag_warning(Diag *d, const char *path, const char *fmt, ...) {
 	va_list ap;
+	if (!d)
+		return;
 	va_start(ap, fmt);
 	diag_add(&d->warnings, &d->n_warnings, &d->truncated, path, fmt, ap);
 	va_end(ap);

@@ -21,7 +21,8 @@ typedef struct Diag {
 	bool truncated; /* more than DIAG_MAX_ENTRIES were reported */
 } Diag;
 
-/* Record an error at a field path (path may be NULL or "" for the document itself). */
+/* Record an error at a field path (path may be NULL or "" for the document itself); a NULL d
+ * records nothing, for callers that only want the return code. */
 void diag_error(Diag *d, const char *path, const char *fmt, ...) _printf_(3, 4);
 void diag_warning(Diag *d, const char *path, const char *fmt, ...) _printf_(3, 4);
 static inline bool diag_failed(const Diag *d) {

@@ -6,6 +6,7 @@
 #include "timestamp.h"
 
 #define USEC_PER_SEC INT64_C(1000000)
+#define NSEC_PER_SEC UINT64_C(1000000000)
 
 char *rfc3339_format(uint64_t usec, char *buf, size_t size) {
 	time_t sec = (time_t)(usec / (uint64_t)USEC_PER_SEC);
@@ -37,12 +38,13 @@ static int expect(const char **p, char c) {
 	return 0;
 }
 
-int rfc3339_parse(const char *s, uint64_t *ret_usec) {
+/* Seconds since the epoch and the fraction in nanoseconds. */
+static int parse_rfc3339(const char *s, uint64_t *ret_sec, uint64_t *ret_frac_ns) {
 	int year, mon, day, hour, min, sec, off_h = 0, off_m = 0, sign = 0;
 	int64_t frac = 0;
 	const char *p = s;
 
-	if (!s || !ret_usec)
+	if (!s)
 		return -EINVAL;
 	if (digits(&p, 4, &year) < 0 || expect(&p, '-') < 0 || digits(&p, 2, &mon) < 0 ||
 	    expect(&p, '-') < 0 || digits(&p, 2, &day) < 0)
@@ -56,11 +58,11 @@ int rfc3339_parse(const char *s, uint64_t *ret_usec) {
 	if (*p == '.') {
 		int n = 0;
 		for (p++; isdigit((unsigned char)*p); p++, n++)
-			if (n < 6)
+			if (n < 9)
 				frac = frac * 10 + (*p - '0');
 		if (n == 0)
 			return -EINVAL;
-		for (; n < 6; n++)
+		for (; n < 9; n++)
 			frac *= 10;
 	}
 	if (*p == 'Z' || *p == 'z')
@@ -88,6 +90,27 @@ int rfc3339_parse(const char *s, uint64_t *ret_usec) {
 	int64_t epoch = (int64_t)t - (int64_t)sign * (off_h * 3600 + off_m * 60);
 	if (epoch < 0)
 		return -ERANGE;
-	*ret_usec = (uint64_t)epoch * (uint64_t)USEC_PER_SEC + (uint64_t)frac;
+	*ret_sec = (uint64_t)epoch;
+	*ret_frac_ns = (uint64_t)frac;
+	return 0;
+}
+
+int rfc3339_parse(const char *s, uint64_t *ret_usec) {
+	uint64_t sec, frac;
+	int r = parse_rfc3339(s, &sec, &frac);
+	if (r < 0)
+		return r;
+	*ret_usec = sec * (uint64_t)USEC_PER_SEC + frac / 1000;
+	return 0;
+}
+
+int rfc3339_parse_nsec(const char *s, uint64_t *ret_nsec) {
+	uint64_t sec, frac;
+	int r = parse_rfc3339(s, &sec, &frac);
+	if (r < 0)
+		return r;
+	if (sec > (UINT64_MAX - frac) / NSEC_PER_SEC) /* after 2554 */
+		return -ERANGE;
+	*ret_nsec = sec * NSEC_PER_SEC + frac;
 	return 0;
 }

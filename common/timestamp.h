@@ -11,3 +11,5 @@
 char *rfc3339_format(uint64_t usec, char *buf, size_t size);
 /* "2024-05-01T10:00:00Z", "...:00.123456Z", "...:00+02:00" -> µs since the epoch. */
 int rfc3339_parse(const char *s, uint64_t *ret_usec);
+/* The same to the nanosecond (RFC3339Nano, as CRI log lines and container records carry). */
+int rfc3339_parse_nsec(const char *s, uint64_t *ret_nsec);

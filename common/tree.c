@@ -76,7 +76,11 @@ json_object *tree_get(json_object *obj, const char *key) {
 }
 
 const char *tree_type_name(json_object *o) {
-	switch (json_object_get_type(o)) {
+	return tree_json_type_name(json_object_get_type(o));
+}
+
+const char *tree_json_type_name(json_type t) {
+	switch (t) {
 	case json_type_null:
 		return "null";
 	case json_type_boolean:

@@ -73,7 +73,8 @@ int tree_to_yaml(json_object *o, char **ret);
 
 /* Lookup helpers for decoders: NULL when the key is absent or the value is JSON null. */
 json_object *tree_get(json_object *obj, const char *key);
-const char *tree_type_name(json_object *o); /* "string", "integer", "number", "boolean", ... */
+const char *tree_type_name(json_object *o);   /* "string", "integer", "number", "boolean", ... */
+const char *tree_json_type_name(json_type t); /* the same word for a type */
 
 /*
  * Same type and value everywhere, keys in the same order; numbers compare by value and, when

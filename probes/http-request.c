@@ -4,6 +4,7 @@
 
 #include "go-format.h"
 #include "http-request.h"
+#include "strv.h"
 
 static bool is_hex(char c) {
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
@@ -91,19 +92,9 @@ const char *probe_http_host_override(const ProbeHeader *h, size_t n) {
 }
 
 static int push_line(char ***v, size_t *n, ProbeBuf *b) {
-	char **nv;
-
 	if (b->oom)
 		return -ENOMEM;
-	nv = realloc(*v, (*n + 2) * sizeof(char *));
-	if (!nv)
-		return -ENOMEM;
-	*v = nv;
-	nv[*n] = probe_buf_steal(b);
-	if (!nv[*n])
-		return -ENOMEM;
-	nv[++*n] = NULL;
-	return 0;
+	return strv_consume_n(v, n, probe_buf_steal(b));
 }
 
 static int push_header(char ***v, size_t *n, const char *name, const char *value) {

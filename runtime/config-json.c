@@ -241,7 +241,7 @@ static void read_caps(const JsonReader *r, json_object *o, const char *key, uint
 }
 
 static void read_user(const JsonReader *pr, json_object *p, ContainerConfig *c) {
-	json_object *u = json_get(p, "user"), *g;
+	json_object *u = tree_get(p, "user"), *g;
 	JsonReader r = { pr->diag, "process.user" };
 	int64_t v;
 
@@ -251,7 +251,7 @@ static void read_user(const JsonReader *pr, json_object *p, ContainerConfig *c) 
 		c->uid = (uid_t)v;
 	if (json_read_int64(&r, u, "gid", 0, UINT32_MAX - 1, &v))
 		c->gid = (gid_t)v;
-	g = json_get(u, "additionalGids");
+	g = tree_get(u, "additionalGids");
 	if (!g)
 		return;
 	size_t n = json_object_is_type(g, json_type_array) ? json_object_array_length(g) : 0;
@@ -280,7 +280,7 @@ static void read_user(const JsonReader *pr, json_object *p, ContainerConfig *c) 
 }
 
 static void read_rlimits(const JsonReader *pr, json_object *p, ContainerConfig *c) {
-	json_object *a = json_get(p, "rlimits");
+	json_object *a = tree_get(p, "rlimits");
 	if (!a)
 		return;
 	size_t n = json_object_is_type(a, json_type_array) ? json_object_array_length(a) : 0;
@@ -311,7 +311,7 @@ static void read_rlimits(const JsonReader *pr, json_object *p, ContainerConfig *
 }
 
 static void read_process(const JsonReader *top, json_object *o, ContainerConfig *c) {
-	json_object *p = json_get(o, "process"), *caps;
+	json_object *p = tree_get(o, "process"), *caps;
 	JsonReader r = { top->diag, "process" };
 	int64_t v;
 
@@ -321,7 +321,7 @@ static void read_process(const JsonReader *top, json_object *o, ContainerConfig 
 	json_read_strv(&r, p, "env", RUNTIME_MAX_ENV, RUNTIME_MAX_STRING, &c->env);
 	json_read_string(&r, p, "cwd", RUNTIME_MAX_PATH, &c->cwd);
 	read_user(&r, p, c);
-	caps = json_get(p, "capabilities");
+	caps = tree_get(p, "capabilities");
 	if (json_check_object(&r, "capabilities", caps)) {
 		JsonReader cr = { top->diag, "process.capabilities" };
 		read_caps(&cr, caps, "bounding", &c->cap_bounding);
@@ -338,7 +338,7 @@ static void read_process(const JsonReader *top, json_object *o, ContainerConfig 
 }
 
 static void read_root(const JsonReader *top, json_object *o, ContainerConfig *c) {
-	json_object *root = json_get(o, "root");
+	json_object *root = tree_get(o, "root");
 	JsonReader r = { top->diag, "root" };
 	if (!json_check_object(top, "root", root))
 		return;
@@ -349,7 +349,7 @@ static void read_root(const JsonReader *top, json_object *o, ContainerConfig *c)
 }
 
 static void read_namespaces(const JsonReader *top, json_object *o, ContainerConfig *c) {
-	json_object *ns = json_get(o, "namespaces");
+	json_object *ns = tree_get(o, "namespaces");
 	JsonReader r = { top->diag, "namespaces" };
 	if (!json_check_object(top, "namespaces", ns))
 		return;
@@ -379,7 +379,7 @@ static void read_namespaces(const JsonReader *top, json_object *o, ContainerConf
 }
 
 static void read_cgroup(const JsonReader *top, json_object *o, ContainerConfig *c) {
-	json_object *cg = json_get(o, "cgroup");
+	json_object *cg = tree_get(o, "cgroup");
 	JsonReader r = { top->diag, "cgroup" };
 	CgroupLimits *l = &c->cgroup_limits;
 	uint64_t u;
@@ -437,7 +437,7 @@ static void read_mount(const JsonReader *top, json_object *e, size_t i, MountSpe
 }
 
 static void read_mounts(const JsonReader *top, json_object *o, ContainerConfig *c) {
-	json_object *a = json_get(o, "mounts");
+	json_object *a = tree_get(o, "mounts");
 	if (!a)
 		return;
 	size_t n = json_object_is_type(a, json_type_array) ? json_object_array_length(a) : 0;
@@ -462,7 +462,7 @@ static void read_mounts(const JsonReader *top, json_object *o, ContainerConfig *
 }
 
 static void read_seccomp_log(const JsonReader *top, json_object *o, ContainerConfig *c) {
-	json_object *sc = json_get(o, "seccomp"), *log = json_get(o, "log");
+	json_object *sc = tree_get(o, "seccomp"), *log = tree_get(o, "log");
 	if (json_check_object(top, "seccomp", sc)) {
 		JsonReader r = { top->diag, "seccomp" };
 		_cleanup_free_ char *profile = NULL;
@@ -497,7 +497,7 @@ int container_config_from_json(const char *json, size_t len, ContainerConfig *re
 	bool privileged = false;
 	int k;
 
-	k = json_parse_bounded(json, len, RUNTIME_CONFIG_MAX_BYTES, &o, diag);
+	k = json_parse_bounded(json, len, RUNTIME_CONFIG_MAX_BYTES, NULL, &o, diag);
 	if (k < 0)
 		return k;
 	if (!json_object_is_type(o, json_type_object)) {

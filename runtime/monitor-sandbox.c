@@ -222,7 +222,7 @@ static void stop_pod_init(const char *dir) {
 
 	if (asprintf(&path, "%s/sandbox-state.json", dir) < 0 ||
 	    read_full_file(path, SANDBOX_CONFIG_MAX, &data, &n) < 0 ||
-	    json_parse_bounded(data, n, SANDBOX_CONFIG_MAX, &o, &d) < 0) {
+	    json_parse_bounded(data, n, SANDBOX_CONFIG_MAX, NULL, &o, &d) < 0) {
 		diag_clear(&d);
 		return;
 	}

@@ -94,80 +94,6 @@ _hot_ int runtime_format_timestamp(int64_t ns, char buf[static RUNTIME_TIMESTAMP
 	return (int)(p - buf);
 }
 
-static int parse_digits(const char **p, int n, int *ret) {
-	int v = 0;
-	for (int i = 0; i < n; i++, (*p)++) {
-		if (**p < '0' || **p > '9')
-			return -EINVAL;
-		v = v * 10 + (**p - '0');
-	}
-	*ret = v;
-	return 0;
-}
-
-static int expect(const char **p, char c) {
-	if (**p != c)
-		return -EINVAL;
-	(*p)++;
-	return 0;
-}
-
-/* RFC 3339: YYYY-MM-DDTHH:MM:SS[.frac](Z|+hh:mm|-hh:mm). */
-int runtime_parse_timestamp(const char *s, int64_t *ret_ns) {
-	struct tm tm = {};
-	int Y, M, D, h, m, sec, oh = 0, om = 0;
-	long frac = 0;
-	const char *p = s;
-
-	if (!s || parse_digits(&p, 4, &Y) < 0 || expect(&p, '-') < 0 ||
-	    parse_digits(&p, 2, &M) < 0 || expect(&p, '-') < 0 || parse_digits(&p, 2, &D) < 0 ||
-	    (*p != 'T' && *p != 't') || !++p || parse_digits(&p, 2, &h) < 0 ||
-	    expect(&p, ':') < 0 || parse_digits(&p, 2, &m) < 0 || expect(&p, ':') < 0 ||
-	    parse_digits(&p, 2, &sec) < 0)
-		return -EINVAL;
-	if (M < 1 || M > 12 || D < 1 || D > 31 || h > 23 || m > 59 || sec > 60)
-		return -EINVAL;
-	if (*p == '.') {
-		int digits = 0;
-		p++;
-		while (*p >= '0' && *p <= '9') {
-			if (digits < 9) {
-				frac = frac * 10 + (*p - '0');
-				digits++;
-			}
-			p++;
-		}
-		if (digits == 0)
-			return -EINVAL;
-		for (; digits < 9; digits++)
-			frac *= 10;
-	}
-	if (*p == 'Z' || *p == 'z')
-		p++;
-	else if (*p == '+' || *p == '-') {
-		int sign = *p == '-' ? -1 : 1;
-		p++;
-		if (parse_digits(&p, 2, &oh) < 0 || expect(&p, ':') < 0 ||
-		    parse_digits(&p, 2, &om) < 0 || oh > 23 || om > 59)
-			return -EINVAL;
-		oh *= sign;
-		om *= sign;
-	} else
-		return -EINVAL;
-	if (*p)
-		return -EINVAL;
-	tm.tm_year = Y - 1900;
-	tm.tm_mon = M - 1;
-	tm.tm_mday = D;
-	tm.tm_hour = h;
-	tm.tm_min = m;
-	tm.tm_sec = sec;
-	time_t t = timegm(&tm);
-	t -= (time_t)oh * 3600 + (time_t)om * 60;
-	*ret_ns = (int64_t)t * 1000000000 + frac;
-	return 0;
-}
-
 /* ---- exit reasons ---- */
 
 static const char *const exit_reason_names[_EXIT_REASON_MAX] = {
@@ -247,7 +173,7 @@ int container_state_from_json(const char *json, size_t len, ContainerState *ret)
 	JsonReader r = { &d, "" };
 	int64_t v;
 
-	int k = json_parse_bounded(json, len, RECORD_MAX_BYTES, &o, &d);
+	int k = json_parse_bounded(json, len, RECORD_MAX_BYTES, NULL, &o, &d);
 	if (k >= 0) {
 		json_read_string(&r, o, "id", 256, &s.id);
 		if (json_read_int64(&r, o, "monitorPid", 1, INT32_MAX, &v))
@@ -294,7 +220,7 @@ int exit_record_from_json(const char *json, size_t len, ExitRecord *ret) {
 	JsonReader r = { &d, "" };
 	int64_t v;
 
-	int k = json_parse_bounded(json, len, RECORD_MAX_BYTES, &o, &d);
+	int k = json_parse_bounded(json, len, RECORD_MAX_BYTES, NULL, &o, &d);
 	if (k >= 0) {
 		if (json_read_int64(&r, o, "exitCode", INT32_MIN, INT32_MAX, &v))
 			e.exit_code = (int)v;

@@ -371,7 +371,6 @@ int runtime_sandbox_shm_path(const char *dir, char **ret);
 /* RFC 3339 with nanoseconds, UTC, trailing zeros trimmed like Go's time.RFC3339Nano. */
 #define RUNTIME_TIMESTAMP_MAX 40
 int runtime_format_timestamp(int64_t ns, char buf[static RUNTIME_TIMESTAMP_MAX]);
-int runtime_parse_timestamp(const char *s, int64_t *ret_ns);
 typedef struct RuntimeCivilTime {
 	int year, month, day, hour, minute, second;
 	long nanosecond;

@@ -45,7 +45,7 @@ int sandbox_config_from_json(const char *json, size_t len, SandboxConfig *ret, D
 	JsonReader r = { diag, "" };
 	size_t n_before = diag->n_errors;
 
-	int k = json_parse_bounded(json, len, SANDBOX_CONFIG_MAX_BYTES, &o, diag);
+	int k = json_parse_bounded(json, len, SANDBOX_CONFIG_MAX_BYTES, NULL, &o, diag);
 	if (k < 0)
 		return k;
 	if (!json_object_is_type(o, json_type_object)) {

@@ -185,8 +185,8 @@ static int parse_rule(const JsonReader *top, json_object *e, size_t i, const Fil
 		diag_error(top->diag, path, "expected an object");
 		return -EINVAL;
 	}
-	if (condition_matches(&r, json_get(e, "includes"), f, false, &inc) < 0 ||
-	    condition_matches(&r, json_get(e, "excludes"), f, true, &exc) < 0)
+	if (condition_matches(&r, tree_get(e, "includes"), f, false, &inc) < 0 ||
+	    condition_matches(&r, tree_get(e, "excludes"), f, true, &exc) < 0)
 		return -EINVAL;
 	json_read_strv(&r, e, "names", SECCOMP_PROFILE_MAX_NAMES, SECCOMP_PROFILE_MAX_NAME,
 	               &rule.names);
@@ -205,7 +205,7 @@ static int parse_rule(const JsonReader *top, json_object *e, size_t i, const Fil
 		rule.have_errno = true;
 		rule.errno_ret = (uint32_t)eno;
 	}
-	if (parse_args(&r, json_get(e, "args"), &rule) < 0)
+	if (parse_args(&r, tree_get(e, "args"), &rule) < 0)
 		goto fail;
 	if (top->diag->n_errors > n_errors)
 		goto fail;
@@ -229,7 +229,7 @@ fail:
 
 static void parse_arch_map(const JsonReader *r, json_object *o, const char *native,
                            SeccompProfileData *p) {
-	json_object *m = json_get(o, "archMap");
+	json_object *m = tree_get(o, "archMap");
 	static const struct {
 		const char *go, *scmp;
 	} natives[] = { { "amd64", "SCMP_ARCH_X86_64" },    { "arm64", "SCMP_ARCH_AARCH64" },
@@ -293,7 +293,7 @@ int seccomp_profile_parse(const char *json, size_t len, uint64_t cap_bounding,
 	uint64_t eno;
 	size_t n_errors = diag->n_errors;
 
-	int k = json_parse_bounded(json, len, SECCOMP_PROFILE_MAX_BYTES, &o, diag);
+	int k = json_parse_bounded(json, len, SECCOMP_PROFILE_MAX_BYTES, NULL, &o, diag);
 	if (k < 0)
 		return k;
 	if (!json_object_is_type(o, json_type_object)) {
@@ -315,12 +315,12 @@ int seccomp_profile_parse(const char *json, size_t len, uint64_t cap_bounding,
 	parse_arch_map(&r, o, native_arch, &p);
 	if (parse_flags(&r, o, &p) < 0)
 		goto fail;
-	if (json_get(o, "listenerPath")) {
+	if (tree_get(o, "listenerPath")) {
 		diag_error(diag, "listenerPath", "seccomp notify is not supported");
 		goto fail;
 	}
 
-	json_object *sys = json_get(o, "syscalls");
+	json_object *sys = tree_get(o, "syscalls");
 	if (sys) {
 		size_t n = json_object_is_type(sys, json_type_array) ? json_object_array_length(sys)
 		                                                     : 0;

@@ -5,8 +5,7 @@
 
 #include "http-internal.h"
 #include "http-status.h"
-
-#define JSON_MAX_DEPTH 64
+#include "json-util.h"
 
 int http_request_new(HttpListener *l, struct MHD_Connection *c, const char *url, const char *method,
                      HttpRequest **ret) {
@@ -112,24 +111,8 @@ const char *http_request_body(const HttpRequest *req, size_t *ret_size) {
 int http_request_body_json(const HttpRequest *req, json_object **ret) {
 	if (req->body_size == 0)
 		return -ENODATA;
-	if (req->body_size > INT32_MAX)
-		return -EFBIG;
-	struct json_tokener *tok = json_tokener_new_ex(JSON_MAX_DEPTH);
-	if (!tok)
-		return -ENOMEM;
-	json_object *o = json_tokener_parse_ex(tok, req->body, (int)req->body_size);
-	bool ok = o && json_tokener_get_error(tok) == json_tokener_success;
-	size_t end = json_tokener_get_parse_end(tok);
-	json_tokener_free(tok);
-	for (; ok && end < req->body_size; end++)
-		if (!isspace((unsigned char)req->body[end]))
-			ok = false;
-	if (!ok) {
-		json_object_put(o);
-		return -EBADMSG;
-	}
-	*ret = o;
-	return 0;
+	int r = json_parse_bounded(req->body, req->body_size, SIZE_MAX, NULL, ret, NULL);
+	return r == -EINVAL ? -EBADMSG : r == -E2BIG ? -EFBIG : r;
 }
 
 bool http_request_is_tcp(const HttpRequest *req) {

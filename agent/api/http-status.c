@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "http-status.h"
+#include "json-util.h"
 #include "macro.h"
 
 typedef struct StatusName {
@@ -53,67 +54,42 @@ const char *http_status_phrase(unsigned code) {
 	return n ? n->phrase : "Unknown";
 }
 
-static inline void json_unrefp(json_object **o) {
-	json_object_put(*o);
-}
-
-static int add_string(json_object *o, const char *key, const char *value) {
-	json_object *s = json_object_new_string(value);
-	if (!s)
-		return -ENOMEM;
-	if (json_object_object_add(o, key, s) < 0) {
-		json_object_put(s);
-		return -ENOMEM;
-	}
-	return 0;
-}
-
-static int add_object(json_object *o, const char *key, json_object *v) {
-	if (!v)
-		return -ENOMEM;
-	if (json_object_object_add(o, key, v) < 0) {
-		json_object_put(v);
-		return -ENOMEM;
-	}
-	return 0;
-}
-
 static json_object *details_new(const char *kind, const char *name) {
-	_cleanup_(json_unrefp) json_object *d = json_object_new_object();
+	_cleanup_json_ json_object *d = json_object_new_object();
 	if (!d)
 		return NULL;
-	if (name && add_string(d, "name", name) < 0)
-		return NULL;
-	if (kind && add_string(d, "kind", kind) < 0)
+	if (json_add_string(d, "name", name) < 0 || json_add_string(d, "kind", kind) < 0)
 		return NULL;
 	return TAKE_PTR(d);
 }
 
 json_object *http_status_new(unsigned code, const char *reason, const char *message,
                              const char *kind, const char *name) {
-	_cleanup_(json_unrefp) json_object *o = json_object_new_object();
+	_cleanup_json_ json_object *o = json_object_new_object();
 	if (!o)
 		return NULL;
 	if (!reason)
 		reason = http_status_reason(code);
 	/* Key order as the API server writes them, so the output reads the same. */
-	if (add_string(o, "kind", "Status") < 0 || add_string(o, "apiVersion", "v1") < 0 ||
-	    add_object(o, "metadata", json_object_new_object()) < 0 ||
-	    add_string(o, "status", code < 400 ? "Success" : "Failure") < 0 ||
-	    add_string(o, "message", strempty(message)) < 0 || add_string(o, "reason", reason) < 0)
+	if (json_add_string(o, "kind", "Status") < 0 ||
+	    json_add_string(o, "apiVersion", "v1") < 0 ||
+	    json_add(o, "metadata", json_object_new_object()) < 0 ||
+	    json_add_string(o, "status", code < 400 ? "Success" : "Failure") < 0 ||
+	    json_add_string(o, "message", strempty(message)) < 0 ||
+	    json_add_string(o, "reason", reason) < 0)
 		return NULL;
-	if ((kind || name) && add_object(o, "details", details_new(kind, name)) < 0)
+	if ((kind || name) && json_add(o, "details", details_new(kind, name)) < 0)
 		return NULL;
-	if (add_object(o, "code", json_object_new_int((int)code)) < 0)
+	if (json_add(o, "code", json_object_new_int((int)code)) < 0)
 		return NULL;
 	return TAKE_PTR(o);
 }
 
 char *http_status_json(unsigned code, const char *reason, const char *message, const char *kind,
                        const char *name) {
-	_cleanup_(json_unrefp) json_object *o = http_status_new(code, reason, message, kind, name);
-	if (!o)
+	_cleanup_json_ json_object *o = http_status_new(code, reason, message, kind, name);
+	char *json = NULL;
+	if (!o || json_to_string_dup(o, &json) < 0)
 		return NULL;
-	return strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-	                                                        JSON_C_TO_STRING_NOSLASHESCAPE));
+	return json;
 }

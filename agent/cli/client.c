@@ -5,8 +5,8 @@
 
 #include "client.h"
 #include "curl-dl.h"
+#include "json-util.h"
 
-#define JSON_MAX_DEPTH 64
 #define ERROR_BODY_MAX (64u * 1024u)
 
 struct SkiffClient {
@@ -177,11 +177,9 @@ static const char *reason_for_code(long code) {
 /* A Status object's reason and message, if body is one. */
 static bool parse_status(const char *body, size_t size, const char **reason, const char **message,
                          json_object **holder) {
-	if (size == 0 || size > ERROR_BODY_MAX)
-		return false;
-	json_object *o = json_tokener_parse(body);
-	json_object *kind, *r, *m;
-	if (!o || !json_object_object_get_ex(o, "kind", &kind) ||
+	json_object *o = NULL, *kind, *r, *m;
+	if (size == 0 || json_parse_bounded(body, size, ERROR_BODY_MAX, NULL, &o, NULL) < 0 ||
+	    !json_object_object_get_ex(o, "kind", &kind) ||
 	    !streq(strempty(json_object_get_string(kind)), "Status")) {
 		json_object_put(o);
 		return false;
@@ -480,20 +478,8 @@ static int parse_json(const char *s, size_t len, json_object **ret) {
 		*ret = NULL;
 		return 0;
 	}
-	if (len > INT32_MAX)
-		return -EFBIG;
-	struct json_tokener *tok = json_tokener_new_ex(JSON_MAX_DEPTH);
-	if (!tok)
-		return -ENOMEM;
-	json_object *o = json_tokener_parse_ex(tok, s, (int)len);
-	bool ok = o && json_tokener_get_error(tok) == json_tokener_success;
-	json_tokener_free(tok);
-	if (!ok) {
-		json_object_put(o);
-		return -EBADMSG;
-	}
-	*ret = o;
-	return 0;
+	int r = json_parse_bounded(s, len, SIZE_MAX, NULL, ret, NULL);
+	return r == -EINVAL ? -EBADMSG : r == -E2BIG ? -EFBIG : r;
 }
 
 int client_request_json(SkiffClient *c, const char *method, const char *path, json_object *body,

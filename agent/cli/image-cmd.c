@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "image.h"
 #include "macro.h"
+#include "strv.h"
 
 typedef struct ImageCli {
 	const char *image_dir;
@@ -58,24 +59,13 @@ static void usage(FILE *f) {
 	      f);
 }
 
-static int push(char ***l, size_t *n, const char *s) {
-	char **nl = realloc(*l, (*n + 2) * sizeof(char *));
-	if (!nl)
-		return -ENOMEM;
-	*l = nl;
-	if (!(nl[*n] = strdup(s)))
-		return -ENOMEM;
-	nl[++*n] = NULL;
-	return 0;
-}
-
 /* --cmd/--entrypoint: repeated, or one JSON array ('["sh","-c","echo hi"]'). */
 static int push_args(char ***l, size_t *n, const char *s) {
 	json_object *a;
 	int r = 0;
 
 	if (s[0] != '[')
-		return push(l, n, s);
+		return strv_extend_n(l, n, s);
 	a = json_tokener_parse(s);
 	if (!a || !json_object_is_type(a, json_type_array)) {
 		json_object_put(a);
@@ -83,8 +73,9 @@ static int push_args(char ***l, size_t *n, const char *s) {
 	}
 	for (size_t i = 0; r >= 0 && i < json_object_array_length(a); i++) {
 		json_object *e = json_object_array_get_idx(a, i);
-		r = json_object_is_type(e, json_type_string) ? push(l, n, json_object_get_string(e))
-		                                             : -EINVAL;
+		r = json_object_is_type(e, json_type_string)
+		            ? strv_extend_n(l, n, json_object_get_string(e))
+		            : -EINVAL;
 	}
 	json_object_put(a);
 	return r;
@@ -150,7 +141,8 @@ static int parse_options(int argc, char **argv, ImageCli *c) {
 			r = push_args(&c->entrypoint, &c->n_entrypoint, optarg);
 			break;
 		case OPT_ENV:
-			r = strchr(optarg, '=') ? push(&c->env, &c->n_env, optarg) : -EINVAL;
+			r = strchr(optarg, '=') ? strv_extend_n(&c->env, &c->n_env, optarg)
+			                        : -EINVAL;
 			break;
 		case OPT_WORKDIR:
 			c->workdir = optarg;

@@ -8,13 +8,9 @@
 
 #include "cli.h"
 #include "fileio.h"
+#include "json-util.h"
 #include "manifest.h"
 #include "tree.h"
-
-static void json_putp(json_object **o) {
-	if (*o)
-		json_object_put(*o);
-}
 
 typedef enum OutputFormat {
 	OUTPUT_YAML,
@@ -105,7 +101,7 @@ static int print_json(json_object *items) {
 	json_object *out = items;
 	int flags =
 	        JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE;
-	_cleanup_(json_putp) json_object *list = NULL;
+	_cleanup_json_ json_object *list = NULL;
 
 	/* One pod prints as itself; several as a v1 List, as kubectl does. */
 	if (json_object_array_length(items) == 1)
@@ -146,7 +142,7 @@ static bool validate_file(const char *file, json_object *items) {
 }
 
 int cli_validate(int argc, char **argv) {
-	_cleanup_(json_putp) json_object *items = json_object_new_array();
+	_cleanup_json_ json_object *items = json_object_new_array();
 	OutputFormat format = OUTPUT_YAML;
 	bool help = false, ok = true;
 	int first, r;

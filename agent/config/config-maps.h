@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The map shapes of KubeletConfiguration: map[string]string (evictionHard, kubeReserved, ...)
- * and map[string][]string (staticPodURLHeader). Keys keep their first insertion order, so the
- * effective configuration prints in the order the operator wrote it and error lists are stable.
+ * is common/strmap.h's StrMap; map[string][]string (staticPodURLHeader) is here. Keys keep
+ * their first insertion order, so the effective configuration prints in the order the
+ * operator wrote it and error lists are stable.
  */
 #pragma once
 
@@ -12,18 +13,7 @@
 #include <stddef.h>
 
 #include "macro.h"
-
-typedef struct StringMap {
-	char **keys;
-	char **values;
-	size_t n;
-} StringMap;
-
-void string_map_done(StringMap *m);
-/* Insert or replace (the kubelet's maps keep the last value of a key). */
-int string_map_set(StringMap *m, const char *key, const char *value);
-const char *string_map_get(const StringMap *m, const char *key);
-int string_map_copy(StringMap *dst, const StringMap *src);
+#include "strmap.h"
 
 /* map[string][]string; values of one key keep their order (HTTP header semantics). */
 typedef struct HeaderMap {
@@ -34,5 +24,3 @@ typedef struct HeaderMap {
 
 void header_map_done(HeaderMap *m);
 int header_map_add(HeaderMap *m, const char *key, const char *value);
-
-/* A NULL-terminated string vector helper: append a copy of s. */

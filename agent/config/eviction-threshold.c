@@ -6,6 +6,7 @@
 
 #include "duration.h"
 #include "eviction-threshold.h"
+#include "strv.h"
 
 static const char *const signal_names[_EVICTION_SIGNAL_MAX] = {
 	[EVICTION_SIGNAL_MEMORY_AVAILABLE] = "memory.available",
@@ -140,7 +141,7 @@ static int parse_statement(const char *map_path, const char *signal_name, const 
 	return 1;
 }
 
-static int parse_statements(const StringMap *m, const char *path, int64_t grace_marker,
+static int parse_statements(const StrMap *m, const char *path, int64_t grace_marker,
                             EvictionThresholds *out, Diag *d) {
 	int ret = 0;
 	for (size_t i = 0; m && i < m->n; i++) {
@@ -161,8 +162,8 @@ static int parse_statements(const StringMap *m, const char *path, int64_t grace_
 }
 
 /* parseGracePeriods: signal -> Go duration, each >= 0. */
-static int parse_grace_periods(const StringMap *m, const char *path, int64_t *grace,
-                               bool *has_grace, Diag *d) {
+static int parse_grace_periods(const StrMap *m, const char *path, int64_t *grace, bool *has_grace,
+                               Diag *d) {
 	int ret = 0;
 	for (size_t i = 0; m && i < m->n; i++) {
 		EvictionSignal s = eviction_signal_from_string(m->keys[i]);
@@ -227,7 +228,7 @@ static int parse_min_reclaim_one(const char *path, const char *key, const char *
 	return 0;
 }
 
-static int parse_min_reclaims(const StringMap *m, const char *path, ThresholdValue *reclaim,
+static int parse_min_reclaims(const StrMap *m, const char *path, ThresholdValue *reclaim,
                               bool *has_reclaim, Diag *d) {
 	int ret = 0;
 	for (size_t i = 0; m && i < m->n; i++) {
@@ -263,16 +264,9 @@ static int add_allocatable_thresholds(EvictionThresholds *t) {
 	return 0;
 }
 
-static bool strv_contains(char *const *l, const char *s) {
-	for (size_t i = 0; l && l[i]; i++)
-		if (streq(l[i], s))
-			return true;
-	return false;
-}
-
 /* Soft thresholds take their grace period; a soft one without a grace period is an error. */
 static int attach_grace_periods(EvictionThresholds *t, size_t first_soft, const int64_t *grace,
-                                const bool *has_grace, const StringMap *soft, const char *soft_path,
+                                const bool *has_grace, const StrMap *soft, const char *soft_path,
                                 Diag *d) {
 	int ret = 0;
 	for (size_t i = first_soft; i < t->n; i++) {
@@ -334,7 +328,7 @@ int eviction_thresholds_parse(const EvictionConfig *c, EvictionThresholds *ret, 
 	return 0;
 }
 
-int eviction_hard_effective(const StringMap *hard, bool merge, StringMap *ret) {
+int eviction_hard_effective(const StrMap *hard, bool merge, StrMap *ret) {
 	static const char *const defaults[][2] = {
 		{ "memory.available", "100Mi" },
 		{ "nodefs.available", "10%" },
@@ -344,16 +338,16 @@ int eviction_hard_effective(const StringMap *hard, bool merge, StringMap *ret) {
 	int r;
 
 	if (hard) {
-		r = string_map_copy(ret, hard);
+		r = strmap_copy(ret, hard);
 		if (r < 0)
 			return r;
 	}
 	if (hard && !merge)
 		return 0;
 	for (size_t i = 0; i < ELEMENTSOF(defaults); i++) {
-		if (string_map_get(ret, defaults[i][0]))
+		if (strmap_get(ret, defaults[i][0]))
 			continue;
-		r = string_map_set(ret, defaults[i][0], defaults[i][1]);
+		r = strmap_set(ret, defaults[i][0], defaults[i][1]);
 		if (r < 0)
 			return r;
 	}

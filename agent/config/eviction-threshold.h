@@ -71,10 +71,10 @@ void eviction_thresholds_done(EvictionThresholds *t);
  * A NULL map is an empty one.
  */
 typedef struct EvictionConfig {
-	const StringMap *hard;
-	const StringMap *soft;
-	const StringMap *soft_grace_period;
-	const StringMap *minimum_reclaim;
+	const StrMap *hard;
+	const StrMap *soft;
+	const StrMap *soft_grace_period;
+	const StrMap *minimum_reclaim;
 	char *const *enforce_node_allocatable;
 	const char *hard_path, *soft_path, *grace_path, *reclaim_path;
 } EvictionConfig;
@@ -91,7 +91,7 @@ int eviction_thresholds_parse(const EvictionConfig *c, EvictionThresholds *ret, 
  * map as set, with the missing default signals added when merge is true. An explicitly empty
  * map stays empty: no hard eviction.
  */
-int eviction_hard_effective(const StringMap *hard, bool merge, StringMap *ret);
+int eviction_hard_effective(const StrMap *hard, bool merge, StrMap *ret);
 
 /*
  * UpdateContainerFsThresholds: containerfs.* thresholds always follow nodefs.* (single file

@@ -20,7 +20,7 @@ typedef enum FieldType {
 	FT_DURATION,      /* int64_t ns, Go duration string */
 	FT_FLOAT,         /* double */
 	FT_CGROUP_DRIVER, /* CgroupDriver */
-	FT_STRING_MAP,    /* StringMap: object of strings */
+	FT_STRING_MAP,    /* StrMap: object of strings */
 	FT_STRING_LIST,   /* char ** strv: array of strings */
 	FT_HEADER_MAP,    /* HeaderMap: object of arrays of strings */
 	FT_FEATURE_GATES, /* FeatureGates: object of booleans, keys the known gates */

@@ -50,14 +50,13 @@ static int decode_int(json_object *v, const char *path, int64_t min, int64_t max
 
 /* numbers: also take bare numbers, as their text (skiff.nodeCapacity holds quantities, which the
  * API writes as numbers or strings alike; the kubelet's own string maps stay strict). */
-static int decode_string_map(json_object *v, const char *path, Diag *d, StringMap *m,
-                             bool numbers) {
+static int decode_string_map(json_object *v, const char *path, Diag *d, StrMap *m, bool numbers) {
 	int ret = 0;
 	if (!json_object_is_type(v, json_type_object)) {
 		type_error(d, path, "map of strings", v);
 		return -EINVAL;
 	}
-	string_map_done(m);
+	strmap_done(m);
 	json_object_object_foreach (v, key, val) {
 		_cleanup_free_ char *p = NULL;
 		if (asprintf(&p, "%s[%s]", path, key) < 0)
@@ -66,7 +65,7 @@ static int decode_string_map(json_object *v, const char *path, Diag *d, StringMa
 		if (numbers && val &&
 		    (json_object_is_type(val, json_type_int) ||
 		     json_object_is_type(val, json_type_double))) {
-			int r = string_map_set(m, key, json_object_get_string(val));
+			int r = strmap_set(m, key, json_object_get_string(val));
 			if (r < 0)
 				return r;
 			continue;
@@ -77,7 +76,7 @@ static int decode_string_map(json_object *v, const char *path, Diag *d, StringMa
 			ret = -EINVAL;
 			continue;
 		}
-		int r = string_map_set(m, key, s);
+		int r = strmap_set(m, key, s);
 		if (r < 0)
 			return r;
 	}

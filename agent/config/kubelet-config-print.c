@@ -9,7 +9,7 @@
 #include "duration.h"
 #include "kubelet-config-fields.h"
 
-static json_object *string_map_to_json(const StringMap *m) {
+static json_object *string_map_to_json(const StrMap *m) {
 	json_object *o = json_object_new_object();
 	for (size_t i = 0; o && i < m->n; i++)
 		json_object_object_add(o, m->keys[i], json_object_new_string(m->values[i]));

@@ -41,7 +41,7 @@ SkiffConfig *skiff_config_free(SkiffConfig *c) {
 			free(*(char **)p);
 			break;
 		case FT_STRING_MAP:
-			string_map_done(p);
+			strmap_done(p);
 			break;
 		case FT_STRING_LIST:
 			strv_free(*(char ***)p);
@@ -178,7 +178,7 @@ static int derive_node_name(SkiffConfig *c, const char *hostname, Diag *diag) {
 }
 
 static int derive_thresholds(SkiffConfig *c, Diag *diag) {
-	_cleanup_(string_map_done) StringMap hard = {};
+	_cleanup_(strmap_done) StrMap hard = {};
 	_cleanup_free_ char *hp = skiff_config_field_path(c, FIELD_EVICTION_HARD);
 	_cleanup_free_ char *sp = skiff_config_field_path(c, FIELD_EVICTION_SOFT);
 	_cleanup_free_ char *gp = skiff_config_field_path(c, FIELD_EVICTION_SOFT_GRACE_PERIOD);
@@ -191,9 +191,9 @@ static int derive_thresholds(SkiffConfig *c, Diag *diag) {
 	                            c->merge_default_eviction_settings, &hard);
 	if (r < 0)
 		return r;
-	string_map_done(&c->eviction_hard);
+	strmap_done(&c->eviction_hard);
 	c->eviction_hard = hard;
-	hard = (StringMap){};
+	hard = (StrMap){};
 
 	EvictionConfig ec = {
 		.hard = &c->eviction_hard,

@@ -122,13 +122,13 @@ typedef struct FeatureGates {
 } FeatureGates;
 
 typedef struct SkiffSection {
-	char *root_dir;          /* /var/lib/skiff */
-	char *state_dir;         /* /run/skiff */
-	char *image_dir;         /* <rootDir>/images */
-	char *pod_log_dir;       /* /var/log/pods */
-	char *seccomp_dir;       /* <rootDir>/seccomp */
-	char *node_name;         /* lowercased hostname */
-	StringMap node_capacity; /* cpu, memory, ephemeral-storage, pods, pids (as written) */
+	char *root_dir;       /* /var/lib/skiff */
+	char *state_dir;      /* /run/skiff */
+	char *image_dir;      /* <rootDir>/images */
+	char *pod_log_dir;    /* /var/log/pods */
+	char *seccomp_dir;    /* <rootDir>/seccomp */
+	char *node_name;      /* lowercased hostname */
+	StrMap node_capacity; /* cpu, memory, ephemeral-storage, pods, pids (as written) */
 	bool static_pods_critical;
 	char *api_socket; /* <stateDir>/skiff.sock */
 	char *policy;     /* eviction ranking policy: "kubelet" */
@@ -150,15 +150,15 @@ typedef struct SkiffConfig {
 	bool cgroups_per_qos;            /* cgroupsPerQOS (true) */
 	int32_t max_pods;                /* maxPods (110) */
 	int64_t pod_pids_limit;          /* podPidsLimit (-1 = none) */
-	StringMap kube_reserved;         /* kubeReserved, as written */
-	StringMap system_reserved;       /* systemReserved, as written */
+	StrMap kube_reserved;            /* kubeReserved, as written */
+	StrMap system_reserved;          /* systemReserved, as written */
 	char **enforce_node_allocatable; /* enforceNodeAllocatable (["pods"]), strv */
 	char *system_reserved_cgroup;    /* systemReservedCgroup ("") */
 	char *kube_reserved_cgroup;      /* kubeReservedCgroup ("") */
-	StringMap eviction_hard;         /* evictionHard, effective (defaults / merge applied) */
-	StringMap eviction_soft;
-	StringMap eviction_soft_grace_period;
-	StringMap eviction_minimum_reclaim;
+	StrMap eviction_hard;            /* evictionHard, effective (defaults / merge applied) */
+	StrMap eviction_soft;
+	StrMap eviction_soft_grace_period;
+	StrMap eviction_minimum_reclaim;
 	int64_t eviction_pressure_transition_period; /* ns (5m) */
 	int32_t eviction_max_pod_grace_period;       /* seconds (0) */
 	bool merge_default_eviction_settings;        /* false */
@@ -263,8 +263,8 @@ const char *cgroup_driver_to_string(CgroupDriver d);
 CgroupDriver cgroup_driver_from_string(const char *s);
 
 /* Parse a resource map (kubeReserved, systemReserved, nodeCapacity) into amounts. */
-int resource_amounts_parse(const StringMap *m, bool capacity, const char *path,
-                           ResourceAmounts *ret, Diag *diag);
+int resource_amounts_parse(const StrMap *m, bool capacity, const char *path, ResourceAmounts *ret,
+                           Diag *diag);
 
 /* "<file>: <json path>", "--flag" or "<json path>": where a field's value came from. */
 char *skiff_config_field_path(const SkiffConfig *c, ConfigFieldId id);

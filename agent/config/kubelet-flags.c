@@ -78,7 +78,7 @@ static int map_item(FlagState *s, const ConfigField *f, const char *flag, const 
 	void *ptr = config_field_ptr(s->c, f);
 	if (f->flag_syntax == FLAG_MULTIMAP_COLON)
 		return header_map_add(ptr, k, v);
-	return string_map_set(ptr, k, v);
+	return strmap_set(ptr, k, v);
 }
 
 /*
@@ -129,7 +129,7 @@ static int clear_collection(FlagState *s, const ConfigField *f, ConfigFieldId id
 	s->seen[id] = true;
 	switch (f->type) {
 	case FT_STRING_MAP:
-		string_map_done(ptr);
+		strmap_done(ptr);
 		break;
 	case FT_HEADER_MAP:
 		header_map_done(ptr);

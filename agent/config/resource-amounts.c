@@ -66,8 +66,8 @@ static int parse_one(const char *key, const char *val, bool capacity, const char
 	return 0;
 }
 
-int resource_amounts_parse(const StringMap *m, bool capacity, const char *path,
-                           ResourceAmounts *ret, Diag *diag) {
+int resource_amounts_parse(const StrMap *m, bool capacity, const char *path, ResourceAmounts *ret,
+                           Diag *diag) {
 	ResourceAmounts a = {};
 	int ret_r = 0;
 	for (size_t i = 0; m && i < m->n; i++) {

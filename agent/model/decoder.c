@@ -45,29 +45,10 @@ void decoder_done(Decoder *d) {
 	d->n_failed = 0;
 }
 
-static const char *json_type_word(json_type t) {
-	switch (t) {
-	case json_type_object:
-		return "object";
-	case json_type_array:
-		return "array";
-	case json_type_string:
-		return "string";
-	case json_type_int:
-		return "integer";
-	case json_type_double:
-		return "number";
-	case json_type_boolean:
-		return "boolean";
-	default:
-		return "null";
-	}
-}
-
 bool dec_expect(Decoder *d, json_object *v, json_type type, const char *path) {
 	if (json_object_is_type(v, type))
 		return true;
-	dec_error(d, path, "expected %s, got %s", json_type_word(type), tree_type_name(v));
+	dec_error(d, path, "expected %s, got %s", tree_json_type_name(type), tree_type_name(v));
 	return false;
 }
 
@@ -283,21 +264,6 @@ void dec_opt_quantity(Decoder *d, json_object *v, const char *path, void *field)
 		o->set = true;
 }
 
-static bool strmap_add(StrMap *m, char *key, char *value) {
-	char **k = realloc(m->keys, (m->n + 1) * sizeof(char *));
-	if (!k)
-		return false;
-	m->keys = k;
-	char **v = realloc(m->values, (m->n + 1) * sizeof(char *));
-	if (!v)
-		return false;
-	m->values = v;
-	m->keys[m->n] = key;
-	m->values[m->n] = value;
-	m->n++;
-	return true;
-}
-
 void dec_strmap(Decoder *d, json_object *v, const char *path, void *field) {
 	StrMap *m = field;
 	size_t bytes = 0;
@@ -325,7 +291,7 @@ void dec_strmap(Decoder *d, json_object *v, const char *path, void *field) {
 			dec_failed(d, path);
 			return;
 		}
-		if (!strmap_add(m, k, s))
+		if (strmap_append(m, k, s) < 0)
 			return;
 		TAKE_PTR(k);
 		TAKE_PTR(s);
@@ -334,4 +300,23 @@ void dec_strmap(Decoder *d, json_object *v, const char *path, void *field) {
 
 void dec_not_supported(Decoder *d, json_object *v, const char *path, void *field) {
 	dec_error(d, path, "Forbidden: not supported by skiff");
+}
+
+void dec_warn_ignored(Decoder *d, json_object *v, const char *path, void *field) {
+	diag_warning(d->diag, path, "ignored: not supported by skiff");
+}
+
+void *dec_optional_object(Decoder *d, json_object *v, const char *path, const FieldSpec *fields,
+                          void *field, size_t size) {
+	void **obj = field;
+
+	if (!*obj) {
+		*obj = calloc(1, size);
+		if (!*obj) {
+			dec_error(d, path, "out of memory");
+			return NULL;
+		}
+	}
+	dec_fields(d, v, path, fields, *obj);
+	return *obj;
 }

@@ -317,20 +317,7 @@ static const FieldSpec capabilities_fields[] = {
 };
 
 static void dec_capabilities(Decoder *d, json_object *v, const char *path, void *field) {
-	Capabilities **c = field;
-
-	if (!*c) {
-		*c = calloc(1, sizeof(Capabilities));
-		if (!*c) {
-			dec_error(d, path, "out of memory");
-			return;
-		}
-	}
-	dec_fields(d, v, path, capabilities_fields, *c);
-}
-
-static void dec_warn_ignored(Decoder *d, json_object *v, const char *path, void *field) {
-	diag_warning(d->diag, path, "ignored: not supported by skiff");
+	(void)dec_optional_object(d, v, path, capabilities_fields, field, sizeof(Capabilities));
 }
 
 DEFINE_ENUM_DECODER(dec_proc_mount, proc_mount_type_table, ProcMountType)
@@ -353,14 +340,6 @@ static const FieldSpec security_context_fields[] = {
 };
 
 void dec_security_context(Decoder *d, json_object *v, const char *path, void *field) {
-	SecurityContext **sc = field;
-
-	if (!*sc) {
-		*sc = calloc(1, sizeof(SecurityContext));
-		if (!*sc) {
-			dec_error(d, path, "out of memory");
-			return;
-		}
-	}
-	dec_fields(d, v, path, security_context_fields, *sc);
+	(void)dec_optional_object(d, v, path, security_context_fields, field,
+	                          sizeof(SecurityContext));
 }

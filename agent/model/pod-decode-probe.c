@@ -141,17 +141,9 @@ static const FieldSpec probe_fields[] = {
 };
 
 void dec_probe(Decoder *d, json_object *v, const char *path, void *field) {
-	Probe **p = field;
-
-	if (!*p) {
-		*p = calloc(1, sizeof(Probe));
-		if (!*p) {
-			dec_error(d, path, "out of memory");
-			return;
-		}
-	}
-	dec_fields(d, v, path, probe_fields, *p);
-	handler_pick_type(&(*p)->handler);
+	Probe *p = dec_optional_object(d, v, path, probe_fields, field, sizeof(Probe));
+	if (p)
+		handler_pick_type(&p->handler);
 }
 
 /* LifecycleHandler: tcpSocket is kept by the API for compatibility, sleep is hooks only. */
@@ -164,17 +156,10 @@ static const FieldSpec lifecycle_handler_fields[] = {
 };
 
 static void dec_lifecycle_handler(Decoder *d, json_object *v, const char *path, void *field) {
-	Handler **h = field;
-
-	if (!*h) {
-		*h = calloc(1, sizeof(Handler));
-		if (!*h) {
-			dec_error(d, path, "out of memory");
-			return;
-		}
-	}
-	dec_fields(d, v, path, lifecycle_handler_fields, *h);
-	handler_pick_type(*h);
+	Handler *h =
+	        dec_optional_object(d, v, path, lifecycle_handler_fields, field, sizeof(Handler));
+	if (h)
+		handler_pick_type(h);
 }
 
 static const FieldSpec lifecycle_fields[] = {
@@ -185,16 +170,7 @@ static const FieldSpec lifecycle_fields[] = {
 };
 
 void dec_lifecycle(Decoder *d, json_object *v, const char *path, void *field) {
-	Lifecycle **l = field;
-
-	if (!*l) {
-		*l = calloc(1, sizeof(Lifecycle));
-		if (!*l) {
-			dec_error(d, path, "out of memory");
-			return;
-		}
-	}
-	dec_fields(d, v, path, lifecycle_fields, *l);
+	(void)dec_optional_object(d, v, path, lifecycle_fields, field, sizeof(Lifecycle));
 }
 
 DEFINE_ENUM_DECODER(dec_seccomp_type, seccomp_profile_type_table, SeccompProfileType)
@@ -206,14 +182,5 @@ static const FieldSpec seccomp_fields[] = {
 };
 
 void dec_seccomp_profile(Decoder *d, json_object *v, const char *path, void *field) {
-	SeccompProfile **s = field;
-
-	if (!*s) {
-		*s = calloc(1, sizeof(SeccompProfile));
-		if (!*s) {
-			dec_error(d, path, "out of memory");
-			return;
-		}
-	}
-	dec_fields(d, v, path, seccomp_fields, *s);
+	(void)dec_optional_object(d, v, path, seccomp_fields, field, sizeof(SeccompProfile));
 }

@@ -176,10 +176,6 @@ static void dec_sysctls(Decoder *d, json_object *v, const char *path, void *fiel
 }
 
 /* Linux-only settings skiff cannot apply; ignoring them silently would hide a weaker setup. */
-static void dec_warn_ignored(Decoder *d, json_object *v, const char *path, void *field) {
-	diag_warning(d->diag, path, "ignored: not supported by skiff");
-}
-
 static const FieldSpec pod_security_context_fields[] = {
 	FIELD("runAsUser", dec_opt_int64, PodSecurityContext, run_as_user),
 	FIELD("runAsGroup", dec_opt_int64, PodSecurityContext, run_as_group),
@@ -198,16 +194,8 @@ static const FieldSpec pod_security_context_fields[] = {
 };
 
 static void dec_pod_security_context(Decoder *d, json_object *v, const char *path, void *field) {
-	PodSecurityContext **sc = field;
-
-	if (!*sc) {
-		*sc = calloc(1, sizeof(PodSecurityContext));
-		if (!*sc) {
-			dec_error(d, path, "out of memory");
-			return;
-		}
-	}
-	dec_fields(d, v, path, pod_security_context_fields, *sc);
+	(void)dec_optional_object(d, v, path, pod_security_context_fields, field,
+	                          sizeof(PodSecurityContext));
 }
 
 static void dec_host_users(Decoder *d, json_object *v, const char *path, void *field) {

@@ -81,6 +81,12 @@ void dec_opt_quantity(Decoder *d, json_object *v, const char *path, void *field)
 void dec_strmap(Decoder *d, json_object *v, const char *path, void *field);
 /* A field of the API that would change what the container gets, and that skiff cannot honour. */
 void dec_not_supported(Decoder *d, json_object *v, const char *path, void *field);
+/* A field skiff accepts and ignores, with a warning (seLinuxOptions, appArmorProfile). */
+void dec_warn_ignored(Decoder *d, json_object *v, const char *path, void *field);
+/* An optional object: field points to a T * that is allocated (size bytes, zeroed) on first
+ * sight, then its members are decoded through fields. Returns the T, NULL if out of memory. */
+void *dec_optional_object(Decoder *d, json_object *v, const char *path, const FieldSpec *fields,
+                          void *field, size_t size);
 
 #define DEFINE_ENUM_DECODER(fn, table, type)                                                       \
 	static void fn(Decoder *d, json_object *v, const char *path, void *field) {                \
@@ -98,7 +104,6 @@ void dec_security_context(Decoder *d, json_object *v, const char *path, void *fi
 /* Freeing the parts of a pod. */
 void container_done(Container *c);
 void handler_free(Handler *h);
-void strmap_done(StrMap *m);
 
 /* Validation, split by concern over pod-validate*.c. */
 typedef struct Validator {

@@ -85,23 +85,6 @@ const char *pod_qos_class_to_string(PodQOSClass c) {
 	return "";
 }
 
-const char *strmap_get(const StrMap *m, const char *key) {
-	for (size_t i = 0; i < m->n; i++)
-		if (streq(m->keys[i], key))
-			return m->values[i];
-	return NULL;
-}
-
-void strmap_done(StrMap *m) {
-	for (size_t i = 0; i < m->n; i++) {
-		free(m->keys[i]);
-		free(m->values[i]);
-	}
-	free(m->keys);
-	free(m->values);
-	*m = (StrMap){};
-}
-
 static void strv_n_free(char **l, size_t n) {
 	if (!l)
 		return;

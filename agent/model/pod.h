@@ -25,6 +25,7 @@
 #include "diag.h"
 #include "macro.h"
 #include "quantity.h"
+#include "strmap.h"
 
 /* Bounds on everything a manifest controls (DESIGN: a bound on everything a pod spec controls). */
 #define POD_MAX_CONTAINERS 64      /* regular containers */
@@ -60,14 +61,6 @@ typedef struct OptQuantity {
 } OptQuantity;
 
 /* A string map in manifest order (labels, annotations). */
-typedef struct StrMap {
-	char **keys;
-	char **values;
-	size_t n;
-} StrMap;
-
-const char *strmap_get(const StrMap *m, const char *key);
-
 typedef enum RestartPolicy {
 	RESTART_POLICY_UNSET,
 	RESTART_POLICY_ALWAYS,

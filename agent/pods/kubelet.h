@@ -77,7 +77,11 @@ struct Kubelet {
 
 	uint64_t started_monotonic;
 	bool shutting_down;
-	sd_event_source *log_manager; /* log-manager.c */
+	/* log-manager.c: the interval timer, and the one file being compressed in steps */
+	sd_event_source *log_manager;
+	sd_event_source *log_gzip_step;
+	struct LogGzip *log_gzip;
+	char *log_gzip_name;
 
 	/* the pod workers, in creation order */
 	PodWorker **workers;

@@ -72,8 +72,7 @@ void pod_events_add(PodEvents *e, bool warning, const char *reason, uint64_t now
 }
 
 static void add_time(json_object *o, const char *key, uint64_t usec) {
-	_cleanup_free_ char *s = format_rfc3339(usec);
-	json_object_object_add(o, key, s ? json_object_new_string(s) : NULL);
+	json_object_object_add(o, key, rfc3339_json(usec));
 }
 
 json_object *pod_events_to_json(const PodEvents *e, const char *namespace, const char *name,

@@ -275,14 +275,15 @@ void pod_status_conditions(const PodStatusInput *in, PodPhase phase, uint64_t no
 	set_cond(&conds[POD_CONDITION_SCHEDULED], true, NULL, NULL, now);
 }
 
-char *format_rfc3339(uint64_t realtime_usec) {
+json_object *rfc3339_json(uint64_t realtime_usec) {
 	char buf[RFC3339_MAX];
-	return strdup(rfc3339_format(realtime_usec, buf, sizeof(buf)));
+	return realtime_usec
+	               ? json_object_new_string(rfc3339_format(realtime_usec, buf, sizeof(buf)))
+	               : NULL;
 }
 
 static void add_time(json_object *o, const char *key, uint64_t usec) {
-	_cleanup_free_ char *s = usec ? format_rfc3339(usec) : NULL;
-	json_object_object_add(o, key, s ? json_object_new_string(s) : NULL);
+	json_object_object_add(o, key, rfc3339_json(usec));
 }
 
 static void add_str(json_object *o, const char *key, const char *value) {

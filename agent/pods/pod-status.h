@@ -105,5 +105,6 @@ void pod_status_conditions(const PodStatusInput *in, PodPhase phase, uint64_t no
 /* A container status or a condition list as the API's JSON. */
 json_object *container_status_to_json(const ContainerStatus *s);
 json_object *pod_conditions_to_json(const PodCondition conds[_POD_CONDITION_MAX]);
-/* RFC 3339 UTC with seconds ("2026-11-26T05:37:01Z"), as metav1.Time marshals. */
-char *format_rfc3339(uint64_t realtime_usec);
+/* RFC 3339 UTC with seconds ("2026-11-26T05:37:01Z"), as metav1.Time marshals; 0 (unset)
+ * is JSON null. */
+json_object *rfc3339_json(uint64_t realtime_usec);

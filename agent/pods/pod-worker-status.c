@@ -86,9 +86,8 @@ void pod_worker_update_conditions(PodWorker *w) {
 }
 
 static void add_time(json_object *o, const char *key, uint64_t usec) {
-	_cleanup_free_ char *t = usec ? format_rfc3339(usec) : NULL;
-	if (t)
-		json_object_object_add(o, key, json_object_new_string(t));
+	if (usec)
+		json_object_object_add(o, key, rfc3339_json(usec));
 }
 
 static json_object *status_array(const ContainerStatus *l, size_t n) {

@@ -8,6 +8,7 @@
 #include "log.h"
 #include "manifest.h"
 #include "static-pod.h"
+#include "strv.h"
 
 #define MAX_FILES 4096 /* files considered in one directory read */
 
@@ -90,12 +91,8 @@ static int list_files(const char *path, char ***ret, size_t *ret_n) {
 		if (asprintf(&p, "%s/%s", path, de->d_name) < 0 || stat(p, &st) < 0 ||
 		    !S_ISREG(st.st_mode))
 			continue;
-		char **nl = realloc(l, (n + 2) * sizeof(char *));
-		if (!nl)
+		if (strv_consume_n(&l, &n, TAKE_PTR(p)) < 0)
 			break;
-		l = nl;
-		l[n++] = TAKE_PTR(p);
-		l[n] = NULL;
 	}
 	if (n > 0)
 		qsort(l, n, sizeof(char *), cmp_str);

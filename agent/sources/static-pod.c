@@ -38,42 +38,20 @@ void fnv128a_hex(const void *data, size_t len, char out[static 33]) {
 	fnv_hex(&f, out);
 }
 
-static int strmap_set(StrMap *m, const char *key, const char *value) {
-	for (size_t i = 0; i < m->n; i++)
-		if (streq(m->keys[i], key)) {
-			char *v = strdup(value);
-			if (!v)
-				return -ENOMEM;
-			free(m->values[i]);
-			m->values[i] = v;
-			return 0;
-		}
-	char **k = realloc(m->keys, (m->n + 2) * sizeof(char *));
-	if (!k)
-		return -ENOMEM;
-	m->keys = k;
-	char **v = realloc(m->values, (m->n + 2) * sizeof(char *));
-	if (!v)
-		return -ENOMEM;
-	m->values = v;
-	if (!(m->keys[m->n] = strdup(key)))
-		return -ENOMEM;
-	if (!(m->values[m->n] = strdup(value))) {
-		free(m->keys[m->n]);
-		return -ENOMEM;
-	}
-	m->n++;
-	m->keys[m->n] = m->values[m->n] = NULL;
-	return 0;
-}
-
+/* Go's time.RFC3339Nano, as the kubelet's seen timestamp: trailing zeros of the fraction
+ * trimmed, no dot for whole seconds. */
 static char *rfc3339nano(uint64_t usec) {
 	time_t t = (time_t)(usec / 1000000);
 	struct tm tm;
-	char buf[64], *r = NULL;
+	char buf[64], frac[8] = "", *r = NULL;
 	gmtime_r(&t, &tm);
 	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-	if (asprintf(&r, "%s.%06lluZ", buf, (unsigned long long)(usec % 1000000)) < 0)
+	if (usec % 1000000) {
+		snprintf(frac, sizeof(frac), ".%06llu", (unsigned long long)(usec % 1000000));
+		for (size_t n = strlen(frac); frac[n - 1] == '0'; n--)
+			frac[n - 1] = 0;
+	}
+	if (asprintf(&r, "%s%sZ", buf, frac) < 0)
 		return NULL;
 	return r;
 }

@@ -31,7 +31,7 @@ void image_process_done(ImageProcess *p) {
 
 static int append_all(char ***l, size_t *n, char *const *src) {
 	for (size_t i = 0; src && src[i]; i++) {
-		int r = img_strv_push(l, n, src[i]);
+		int r = strv_extend_n(l, n, src[i]);
 		if (r < 0)
 			return r;
 	}
@@ -42,8 +42,8 @@ static int append_all(char ***l, size_t *n, char *const *src) {
  * drops the image's Cmd too. Docker records "ENTRYPOINT []" as [""]: no entrypoint. */
 static int build_argv(const ImageConfig *image, const ImageContainerSpec *c, char ***ret) {
 	_cleanup_strv_free_ char **argv = NULL;
-	bool has_command = img_strv_length(c->command) > 0;
-	bool has_args = img_strv_length(c->args) > 0;
+	bool has_command = strv_length(c->command) > 0;
+	bool has_args = strv_length(c->args) > 0;
 	size_t n = 0;
 	int r;
 
@@ -51,7 +51,7 @@ static int build_argv(const ImageConfig *image, const ImageContainerSpec *c, cha
 		return -ENOMEM;
 	if (has_command)
 		r = append_all(&argv, &n, c->command);
-	else if (img_strv_length(image->entrypoint) == 1 && isempty(image->entrypoint[0]))
+	else if (strv_length(image->entrypoint) == 1 && isempty(image->entrypoint[0]))
 		r = 0;
 	else
 		r = append_all(&argv, &n, image->entrypoint);
@@ -84,7 +84,7 @@ static int env_set(char ***env, size_t *n, const char *e) {
 			(*env)[i] = c;
 			return 0;
 		}
-	return img_strv_push(env, n, e);
+	return strv_extend_n(env, n, e);
 }
 
 static int build_env(const ImageConfig *image, const ImageContainerSpec *c, char ***ret) {

@@ -32,9 +32,9 @@ static void live_done(Live *l) {
 
 static int add_layers(Live *l, char *const *diff_ids) {
 	for (size_t i = 0; diff_ids && diff_ids[i]; i++) {
-		int r = img_strv_contains(l->layers, diff_ids[i])
+		int r = strv_contains(l->layers, diff_ids[i])
 		                ? 0
-		                : img_strv_push(&l->layers, &l->n_layers, diff_ids[i]);
+		                : strv_extend_n(&l->layers, &l->n_layers, diff_ids[i]);
 		if (r < 0)
 			return r;
 	}
@@ -73,7 +73,7 @@ static int add_holds(ImageStore *s, Live *l, Diag *diag) {
 		size_t size;
 		if (de->d_name[0] == '.' || read_hold(s, de->d_name, &id) < 0)
 			continue;
-		r = img_strv_push(&l->blobs, &l->n_blobs, id);
+		r = strv_extend_n(&l->blobs, &l->n_blobs, id);
 		if (r >= 0 &&
 		    store_read_blob(s, id, IMAGE_LIMITS_DEFAULT.max_json_bytes, &data, &size,
 		                    diag) >= 0 &&
@@ -88,11 +88,11 @@ static int add_holds(ImageStore *s, Live *l, Diag *diag) {
 static int live_set(ImageStore *s, const StoreIndex *idx, Live *l, Diag *diag) {
 	int r = 0;
 	for (size_t i = 0; r >= 0 && i < idx->n; i++) {
-		r = img_strv_push(&l->blobs, &l->n_blobs, idx->images[i].manifest);
+		r = strv_extend_n(&l->blobs, &l->n_blobs, idx->images[i].manifest);
 		for (size_t k = 0; r >= 0 && idx->images[i].blobs && idx->images[i].blobs[k]; k++)
-			r = img_strv_push(&l->blobs, &l->n_blobs, idx->images[i].blobs[k]);
+			r = strv_extend_n(&l->blobs, &l->n_blobs, idx->images[i].blobs[k]);
 		if (r >= 0)
-			r = img_strv_push(&l->blobs, &l->n_blobs, idx->images[i].id);
+			r = strv_extend_n(&l->blobs, &l->n_blobs, idx->images[i].id);
 		if (r >= 0)
 			r = add_layers(l, idx->images[i].layers);
 	}
@@ -104,7 +104,7 @@ static bool is_live(char *const *live, const char *hex) {
 	if (strlen(hex) != 64)
 		return false;
 	snprintf(digest, sizeof(digest), "sha256:%s", hex);
-	return image_digest_valid(digest) && img_strv_contains(live, digest);
+	return image_digest_valid(digest) && strv_contains(live, digest);
 }
 
 static int remove_layer(ImageStore *s, const char *hex) {

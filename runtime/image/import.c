@@ -168,14 +168,14 @@ static int import_commit(ImageStore *s, const char *ref, ImportPlan *p, ImageImp
 		img.id = strdup(p->config_digest);
 		img.size = p->size;
 		img.imported = (int64_t)time(NULL);
-		r = img.ref && img.manifest && img.id ? img_strv_copy(p->diff_ids, &img.layers)
+		r = img.ref && img.manifest && img.id ? strv_copy(p->diff_ids, &img.layers)
 		                                      : -ENOMEM;
 	}
 	if (r >= 0)
-		r = img_strv_copy(p->index_digests, &img.blobs);
+		r = strv_copy(p->index_digests, &img.blobs);
 	if (r >= 0) {
 		size_t n = p->n_index;
-		r = img_strv_push(&img.blobs, &n, p->manifest_digest);
+		r = strv_extend_n(&img.blobs, &n, p->manifest_digest);
 	}
 	if (r >= 0)
 		r = store_index_put(&idx, &img, &res->replaced_id);

@@ -104,7 +104,8 @@ static int add_config(ImageStore *s, const IndexImage *img, json_object *o, Diag
 	                        diag);
 
 	if (r >= 0)
-		r = img_json_parse(data, size, "config", &cfg, diag);
+		r = json_parse_bounded(data, size, IMAGE_LIMITS_DEFAULT.max_json_bytes, "config",
+		                       &cfg, diag);
 	if (r < 0)
 		return r == -ENOENT ? -EUCLEAN : r;
 	static const char *const keys[] = { "os", "architecture", "config", "history" };

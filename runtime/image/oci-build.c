@@ -29,25 +29,13 @@ const char *img_host_arch(void) {
 #endif
 }
 
+/* Empty members are left out, as Go's omitempty does in image configs. */
 static int add_strv(json_object *o, const char *key, char *const *l) {
-	if (!l || !l[0])
-		return 0;
-	json_object *a = img_json_new_strv(l);
-	return a ? json_object_object_add(o, key, a) : -ENOMEM;
+	return l && l[0] ? json_add_strv(o, key, l) : 0;
 }
 
 static int add_string(json_object *o, const char *key, const char *s) {
-	if (isempty(s))
-		return 0;
-	return json_object_object_add(o, key, json_object_new_string(s));
-}
-
-static int to_string(json_object *o, char **ret) {
-	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-	                                                          JSON_C_TO_STRING_NOSLASHESCAPE);
-	if (!s || !(*ret = strdup(s)))
-		return -ENOMEM;
-	return 0;
+	return isempty(s) ? 0 : json_add_string(o, key, s);
 }
 
 int oci_build_config(const ImageConfig *cfg, char *const *diff_ids, char **ret) {
@@ -78,8 +66,8 @@ int oci_build_config(const ImageConfig *cfg, char *const *diff_ids, char **ret) 
 	}
 	json_object_object_add(o, "rootfs", rootfs);
 	json_object_object_add(rootfs, "type", json_object_new_string("layers"));
-	json_object_object_add(rootfs, "diff_ids", img_json_new_strv(diff_ids));
-	return to_string(o, ret);
+	json_object_object_add(rootfs, "diff_ids", json_new_strv(diff_ids));
+	return json_to_string_dup(o, ret);
 }
 
 static json_object *descriptor(const char *media_type, const char *digest, uint64_t size) {
@@ -110,5 +98,5 @@ int oci_build_manifest(const char *config_digest, size_t config_size, char *cons
 		if (json_object_array_add(
 		            layers, descriptor(OCI_MEDIA_LAYER, diff_ids[i], diff_sizes[i])) < 0)
 			return -ENOMEM;
-	return to_string(o, ret);
+	return json_to_string_dup(o, ret);
 }

@@ -89,7 +89,7 @@ static int dup_member(json_object *o, const char *key, const char *what, char **
 static int parse_object(const char *data, size_t len, const char *what, json_object **ret,
                         Diag *diag) {
 	json_object *o = NULL;
-	int r = img_json_parse(data, len, what, &o, diag);
+	int r = json_parse_bounded(data, len, SIZE_MAX /* read bounded */, what, &o, diag);
 	if (r < 0)
 		return r;
 	if (!json_object_is_type(o, json_type_object)) {
@@ -291,7 +291,7 @@ static int parse_ports(json_object *cfg, char ***ret, Diag *diag) {
 	json_object_object_foreach (p, key, val) {
 		(void)val;
 		if (r >= 0)
-			r = img_strv_push(&l, &n, key);
+			r = strv_extend_n(&l, &n, key);
 	}
 	if (r < 0) {
 		strv_free(l);
@@ -357,7 +357,7 @@ static int parse_rootfs(json_object *o, size_t max_layers, OciImageConfig *c, Di
 		diag_error(diag, "config", "rootfs.diff_ids: required");
 		return -EINVAL;
 	}
-	c->n_diff_ids = img_strv_length(c->diff_ids);
+	c->n_diff_ids = strv_length(c->diff_ids);
 	for (size_t i = 0; i < c->n_diff_ids; i++)
 		if (!image_digest_valid(c->diff_ids[i])) {
 			diag_error(diag, "config", "rootfs.diff_ids[%zu]: not a sha256 digest", i);

@@ -29,23 +29,23 @@ static int layer_dirs(ImageStore *s, char *const *diff_ids, char ***ret, size_t 
                       Diag *diag) {
 	_cleanup_strv_free_ char **l = NULL;
 	_cleanup_strv_free_ char **seen = NULL;
-	size_t n = 0, ns = 0, total = img_strv_length(diff_ids);
+	size_t n = 0, ns = 0, total = strv_length(diff_ids);
 	int r;
 
 	if (!(l = calloc(1, sizeof(char *))))
 		return -ENOMEM;
 	for (size_t i = total; i > 0; i--) {
 		const char *d = diff_ids[i - 1];
-		if (img_strv_contains(seen, d))
+		if (strv_contains(seen, d))
 			continue;
-		if ((r = img_strv_push(&seen, &ns, d)) < 0)
+		if ((r = strv_extend_n(&seen, &ns, d)) < 0)
 			return r;
 		if (!store_has_layer(s, d)) {
 			diag_error(diag, NULL,
 			           "layer %s is missing from the store: import the image again", d);
 			return -EUCLEAN;
 		}
-		if ((r = img_strv_consume(&l, &n, store_layer_path(s, d))) < 0)
+		if ((r = strv_consume_n(&l, &n, store_layer_path(s, d))) < 0)
 			return r;
 	}
 	*ret = TAKE_PTR(l);

@@ -61,7 +61,7 @@ static int parse_entry(json_object *o, IndexImage *ret, Diag *diag) {
 			r = -EUCLEAN;
 	if (r >= 0 && !img.blobs) {
 		size_t n = 0;
-		r = img_strv_push(&img.blobs, &n, manifest);
+		r = strv_extend_n(&img.blobs, &n, manifest);
 	}
 	if (r >= 0) {
 		img.ref = strdup(ref);
@@ -98,7 +98,7 @@ int store_index_load(ImageStore *s, StoreIndex *ret, Diag *diag) {
 	}
 	r = read_full_fd(fd, INDEX_MAX_BYTES, &data, &size);
 	if (r >= 0)
-		r = img_json_parse(data, size, "index.json", &o, diag);
+		r = json_parse_bounded(data, size, INDEX_MAX_BYTES, "index.json", &o, diag);
 	if (r >= 0 && (!json_object_object_get_ex(o, "images", &images) ||
 	               !json_object_is_type(images, json_type_array)))
 		r = -EUCLEAN;
@@ -126,8 +126,8 @@ static json_object *entry_to_json(const IndexImage *img) {
 	json_object_object_add(o, "ref", json_object_new_string(img->ref));
 	json_object_object_add(o, "manifest", json_object_new_string(img->manifest));
 	json_object_object_add(o, "id", json_object_new_string(img->id));
-	json_object_object_add(o, "blobs", img_json_new_strv(img->blobs));
-	json_object_object_add(o, "layers", img_json_new_strv(img->layers));
+	json_object_object_add(o, "blobs", json_new_strv(img->blobs));
+	json_object_object_add(o, "layers", json_new_strv(img->layers));
 	json_object_object_add(o, "size", json_object_new_int64((int64_t)img->size));
 	json_object_object_add(o, "imported", json_object_new_int64(img->imported));
 	return o;
@@ -191,7 +191,7 @@ void store_index_drop(StoreIndex *idx, size_t i) {
 
 bool store_index_uses_layer(const StoreIndex *idx, const char *diff_id) {
 	for (size_t i = 0; i < idx->n; i++)
-		if (img_strv_contains(idx->images[i].layers, diff_id))
+		if (strv_contains(idx->images[i].layers, diff_id))
 			return true;
 	return false;
 }

@@ -15,7 +15,7 @@
 #include "eviction-threshold.h"
 
 /* "k<v,k<v" or "k=v,k=v" into a map (test input only). */
-static void map_from(StringMap *m, const char *spec, char sep) {
+static void map_from(StrMap *m, const char *spec, char sep) {
 	_cleanup_free_ char *copy = strdup(spec);
 	char *save = NULL;
 	assert_non_null(copy);
@@ -23,22 +23,22 @@ static void map_from(StringMap *m, const char *spec, char sep) {
 		char *at = strchr(i, sep);
 		assert_non_null(at);
 		*at = '\0';
-		assert_int_equal(string_map_set(m, i, at + 1), 0);
+		assert_int_equal(strmap_set(m, i, at + 1), 0);
 	}
 }
 
 typedef struct Case {
-	StringMap hard, soft, grace, reclaim;
+	StrMap hard, soft, grace, reclaim;
 	char **enforce;
 	EvictionThresholds out;
 	Diag diag;
 } Case;
 
 static void case_done(Case *c) {
-	string_map_done(&c->hard);
-	string_map_done(&c->soft);
-	string_map_done(&c->grace);
-	string_map_done(&c->reclaim);
+	strmap_done(&c->hard);
+	strmap_done(&c->soft);
+	strmap_done(&c->grace);
+	strmap_done(&c->reclaim);
 	strv_free(c->enforce);
 	eviction_thresholds_done(&c->out);
 	diag_clear(&c->diag);
@@ -340,34 +340,34 @@ static void test_every_error_reported(void **state) {
 }
 
 static void test_defaults(void **state) {
-	_cleanup_(string_map_done) StringMap m = {};
+	_cleanup_(strmap_done) StrMap m = {};
 	assert_int_equal(eviction_hard_effective(NULL, false, &m), 0);
 	assert_int_equal(m.n, 4);
-	assert_string_equal(string_map_get(&m, "memory.available"), "100Mi");
-	assert_string_equal(string_map_get(&m, "nodefs.available"), "10%");
-	assert_string_equal(string_map_get(&m, "nodefs.inodesFree"), "5%");
-	assert_string_equal(string_map_get(&m, "imagefs.available"), "15%");
+	assert_string_equal(strmap_get(&m, "memory.available"), "100Mi");
+	assert_string_equal(strmap_get(&m, "nodefs.available"), "10%");
+	assert_string_equal(strmap_get(&m, "nodefs.inodesFree"), "5%");
+	assert_string_equal(strmap_get(&m, "imagefs.available"), "15%");
 }
 
 static void test_set_drops_defaults(void **state) {
-	_cleanup_(string_map_done) StringMap in = {}, m = {};
+	_cleanup_(strmap_done) StrMap in = {}, m = {};
 	map_from(&in, "memory.available<1Gi", '<');
 	assert_int_equal(eviction_hard_effective(&in, false, &m), 0);
 	assert_int_equal(m.n, 1);
-	assert_string_equal(string_map_get(&m, "memory.available"), "1Gi");
+	assert_string_equal(strmap_get(&m, "memory.available"), "1Gi");
 }
 
 static void test_merge_keeps_defaults(void **state) {
-	_cleanup_(string_map_done) StringMap in = {}, m = {};
+	_cleanup_(strmap_done) StrMap in = {}, m = {};
 	map_from(&in, "memory.available<1Gi", '<');
 	assert_int_equal(eviction_hard_effective(&in, true, &m), 0);
 	assert_int_equal(m.n, 4);
-	assert_string_equal(string_map_get(&m, "memory.available"), "1Gi");
-	assert_string_equal(string_map_get(&m, "imagefs.available"), "15%");
+	assert_string_equal(strmap_get(&m, "memory.available"), "1Gi");
+	assert_string_equal(strmap_get(&m, "imagefs.available"), "15%");
 }
 
 static void test_empty_map_stays_empty(void **state) {
-	_cleanup_(string_map_done) StringMap in = {}, m = {};
+	_cleanup_(strmap_done) StrMap in = {}, m = {};
 	assert_int_equal(eviction_hard_effective(&in, false, &m), 0);
 	assert_int_equal(m.n, 0);
 }

@@ -210,8 +210,8 @@ static void test_json_file(void **state) {
 	expect_ok(&r);
 	assert_int_equal(r.c->max_pods, 7);
 	assert_int_equal(r.c->eviction_hard.n, 4);
-	assert_string_equal(string_map_get(&r.c->eviction_hard, "nodefs.available"), "5%");
-	assert_string_equal(string_map_get(&r.c->eviction_hard, "memory.available"), "100Mi");
+	assert_string_equal(strmap_get(&r.c->eviction_hard, "nodefs.available"), "5%");
+	assert_string_equal(strmap_get(&r.c->eviction_hard, "memory.available"), "100Mi");
 	assert_string_equal(r.c->skiff.api_socket, "/tmp/s/skiff.sock");
 }
 
@@ -266,9 +266,9 @@ static void test_flags_override_file(void **state) {
 	assert_int_equal(strv_length(c->enforce_node_allocatable), 0);
 	/* the first --eviction-hard replaces the file's map, later ones add to it */
 	assert_int_equal(c->eviction_hard.n, 3);
-	assert_null(string_map_get(&c->eviction_hard, "pid.available"));
+	assert_null(strmap_get(&c->eviction_hard, "pid.available"));
 	assert_int_equal(c->kube_reserved.n, 1);
-	assert_string_equal(string_map_get(&c->kube_reserved, "cpu"), "200m");
+	assert_string_equal(strmap_get(&c->kube_reserved, "cpu"), "200m");
 	assert_int_equal(c->static_pod_url_header.n, 2);
 	assert_string_equal(c->static_pod_url_header.values[1][1], "beautiful");
 	assert_string_equal(c->static_pod_path, "/home/op/rel/pods");

@@ -161,7 +161,18 @@ static void test_static_defaults(void **state) {
 	assert_string_equal(strmap_get(&a->metadata.annotations, ANNOTATION_CONFIG_HASH),
 	                    a->metadata.uid);
 	assert_string_equal(strmap_get(&a->metadata.annotations, ANNOTATION_CONFIG_SOURCE), "file");
-	assert_non_null(strmap_get(&a->metadata.annotations, ANNOTATION_CONFIG_SEEN));
+	/* Go's RFC3339Nano: trailing zeros trimmed, no dot for whole seconds. */
+	assert_string_equal(strmap_get(&a->metadata.annotations, ANNOTATION_CONFIG_SEEN),
+	                    "1970-01-01T00:00:00.000001Z");
+	_cleanup_pod_free_ Pod *d = fixture_pod(j), *e = fixture_pod(j);
+	assert_int_equal(static_pod_apply_defaults(d, "n", "file", "/p/web.yaml", 1500000, true),
+	                 0);
+	assert_int_equal(static_pod_apply_defaults(e, "n", "file", "/p/web.yaml", 2000000, true),
+	                 0);
+	assert_string_equal(strmap_get(&d->metadata.annotations, ANNOTATION_CONFIG_SEEN),
+	                    "1970-01-01T00:00:01.5Z");
+	assert_string_equal(strmap_get(&e->metadata.annotations, ANNOTATION_CONFIG_SEEN),
+	                    "1970-01-01T00:00:02Z");
 }
 
 int main(void) {

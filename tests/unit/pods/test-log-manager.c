@@ -24,6 +24,24 @@ static bool exists(const char *dir, const char *name) {
 	return stat(p, &st) == 0;
 }
 
+/* What the agent does over its ticks: the next rotated file, in small steps. */
+static int compress_next(const char *dir) {
+	_cleanup_free_ char *name = NULL;
+	LogGzip *g = NULL;
+	int r = log_manager_next_rotated(dir, &name);
+	if (r <= 0) {
+		assert_null(name);
+		return r;
+	}
+	assert_int_equal(log_gzip_open(dir, name, &g), 0);
+	size_t steps = 0;
+	while ((r = log_gzip_step(g, 3)) > 0)
+		steps++;
+	assert_true(steps >= 2); /* "oldest\n" takes three steps of 3 bytes */
+	log_gzip_free(g);
+	return r < 0 ? r : 1;
+}
+
 static void test_compress(void **state) {
 	char dir[] = "/tmp/skiff-logmgr-XXXXXX";
 	assert_non_null(mkdtemp(dir));
@@ -31,14 +49,30 @@ static void test_compress(void **state) {
 	put(dir, "0.log.20260101-000000", "oldest\n");
 	put(dir, "0.log.20260101-000001", "older\n");
 	put(dir, "0.log.20260101-000002", "newest rotated\n");
-	assert_int_equal(log_manager_compress_dir(dir, 1), 1); /* bounded per call */
+	assert_int_equal(compress_next(dir), 1); /* one file at a time, the oldest first */
 	assert_true(exists(dir, "0.log.20260101-000000.gz"));
 	assert_false(exists(dir, "0.log.20260101-000000"));
-	assert_int_equal(log_manager_compress_dir(dir, 10), 1);
+	assert_false(exists(dir, "0.log.20260101-000000.gz.tmp"));
+	assert_true(exists(dir, "0.log.20260101-000001"));
+	assert_int_equal(compress_next(dir), 1);
 	assert_true(exists(dir, "0.log.20260101-000001.gz"));
 	assert_true(exists(dir, "0.log.20260101-000002")); /* the newest stays plain */
 	assert_true(exists(dir, "0.log"));
-	assert_int_equal(log_manager_compress_dir(dir, 10), 0);
+	assert_int_equal(compress_next(dir), 0);
+
+	/* Given up half-way (the agent stops): the plain file stays, the temporary goes. */
+	put(dir, "0.log.20260101-000003", "newer still\n");
+	_cleanup_free_ char *name = NULL;
+	LogGzip *g = NULL;
+	assert_int_equal(log_manager_next_rotated(dir, &name), 1);
+	assert_string_equal(name, "0.log.20260101-000002");
+	assert_int_equal(log_gzip_open(dir, name, &g), 0);
+	assert_int_equal(log_gzip_step(g, 4), 1);
+	assert_true(exists(dir, "0.log.20260101-000002.gz.tmp"));
+	assert_null(log_gzip_free(g));
+	assert_true(exists(dir, "0.log.20260101-000002"));
+	assert_false(exists(dir, "0.log.20260101-000002.gz.tmp"));
+	assert_false(exists(dir, "0.log.20260101-000002.gz"));
 
 	char p[512], buf[64] = "";
 	snprintf(p, sizeof(p), "%s/0.log.20260101-000000.gz", dir);

@@ -144,7 +144,7 @@ static void test_privileged(void **state) {
 static void test_errors(void **state) {
 	parse_fails("[1]", "expected a JSON object");
 	parse_fails("{\"id\":", "invalid JSON");
-	parse_fails("{} x", "trailing data");
+	parse_fails("{} x", "invalid JSON at offset 3"); /* trailing data */
 	parse_fails("{\"id\":\"a\",\"root\":{\"lower\":[\"/l\"]},\"process\":{\"args\":[\"x\"],"
 	            "\"capabilities\":{\"bounding\":[\"CAP_FLY\"]}}}",
 	            "unknown capability \"CAP_FLY\"");

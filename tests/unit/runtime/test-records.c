@@ -10,14 +10,15 @@
 
 #include "fileio.h"
 #include "runtime.h"
+#include "timestamp.h"
 
 static void check_ts(int64_t ns, const char *want) {
 	char buf[RUNTIME_TIMESTAMP_MAX];
-	int64_t back;
+	uint64_t back;
 	assert_true(runtime_format_timestamp(ns, buf) > 0);
 	assert_string_equal(buf, want);
-	assert_int_equal(runtime_parse_timestamp(buf, &back), 0);
-	assert_true(back == ns);
+	assert_int_equal(rfc3339_parse_nsec(buf, &back), 0);
+	assert_true(back == (uint64_t)ns);
 }
 
 static void test_timestamps(void **state) {
@@ -28,16 +29,16 @@ static void test_timestamps(void **state) {
 	check_ts(INT64_C(1475713029100000000), "2016-10-06T00:17:09.1Z");
 	check_ts(0, "1970-01-01T00:00:00Z");
 
-	int64_t ns;
-	assert_int_equal(runtime_parse_timestamp("2016-10-06T02:17:09.5+02:00", &ns), 0);
-	assert_true(ns == INT64_C(1475713029500000000));
-	assert_int_equal(runtime_parse_timestamp("2016-10-05T23:17:09-01:00", &ns), 0);
-	assert_true(ns == INT64_C(1475713029000000000));
-	assert_int_equal(runtime_parse_timestamp("2016-10-06 00:17:09Z", &ns), -EINVAL);
-	assert_int_equal(runtime_parse_timestamp("2016-13-06T00:17:09Z", &ns), -EINVAL);
-	assert_int_equal(runtime_parse_timestamp("2016-10-06T00:17:09.Z", &ns), -EINVAL);
-	assert_int_equal(runtime_parse_timestamp("2016-10-06T00:17:09", &ns), -EINVAL);
-	assert_int_equal(runtime_parse_timestamp("", &ns), -EINVAL);
+	uint64_t ns;
+	assert_int_equal(rfc3339_parse_nsec("2016-10-06T02:17:09.5+02:00", &ns), 0);
+	assert_true(ns == UINT64_C(1475713029500000000));
+	assert_int_equal(rfc3339_parse_nsec("2016-10-05T23:17:09-01:00", &ns), 0);
+	assert_true(ns == UINT64_C(1475713029000000000));
+	assert_int_equal(rfc3339_parse_nsec("2016-10-06 00:17:09Z", &ns), -EINVAL);
+	assert_int_equal(rfc3339_parse_nsec("2016-13-06T00:17:09Z", &ns), -EINVAL);
+	assert_int_equal(rfc3339_parse_nsec("2016-10-06T00:17:09.Z", &ns), -EINVAL);
+	assert_int_equal(rfc3339_parse_nsec("2016-10-06T00:17:09", &ns), -EINVAL);
+	assert_int_equal(rfc3339_parse_nsec("", &ns), -EINVAL);
 }
 
 static void test_civil_time(void **state) {

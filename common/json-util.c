@@ -1,56 +1,47 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-#include "json-util.h"
-#include "util.h"
+#include <string.h>
 
-int json_parse_bounded(const char *data, size_t len, size_t max_bytes, json_object **ret,
-                       Diag *diag) {
+#include "json-util.h"
+
+int json_parse_bounded(const char *data, size_t len, size_t max_bytes, const char *what,
+                       json_object **ret, Diag *diag) {
+	max_bytes = MIN(max_bytes, (size_t)INT32_MAX);
 	if (len > max_bytes) {
-		diag_error(diag, NULL, "document is larger than %zu bytes", max_bytes);
+		diag_error(diag, what, "document is larger than %zu bytes", max_bytes);
 		return -E2BIG;
 	}
-	if (len > INT32_MAX)
-		return -E2BIG;
-	json_tokener *tok = json_tokener_new_ex(32);
-	if (!tok)
-		return -ENOMEM;
-	json_object *o = json_tokener_parse_ex(tok, data, (int)len);
-	enum json_tokener_error e = json_tokener_get_error(tok);
-	if (!o || e != json_tokener_success) {
-		diag_error(diag, NULL, "invalid JSON at offset %zu: %s",
-		           json_tokener_get_parse_end(tok),
-		           json_tokener_error_desc(e == json_tokener_success ? json_tokener_continue
-		                                                             : e));
-		json_object_put(o);
-		json_tokener_free(tok);
-		return -EINVAL;
-	}
-	/* Trailing garbage after the document. */
-	for (size_t i = json_tokener_get_parse_end(tok); i < len; i++)
-		if (data[i] != ' ' && data[i] != '\n' && data[i] != '\t' && data[i] != '\r' &&
-		    data[i] != 0) {
-			diag_error(diag, NULL, "trailing data at offset %zu", i);
-			json_object_put(o);
-			json_tokener_free(tok);
+	/* NUL padding after the document is tolerated, a NUL byte inside it is not. */
+	const char *nul = memchr(data, 0, len);
+	size_t n = nul ? (size_t)(nul - data) : len;
+	for (size_t i = n; i < len; i++)
+		if (data[i] != 0) {
+			diag_error(diag, what, "invalid JSON: NUL byte at offset %zu", n);
 			return -EINVAL;
 		}
+
+	/* Strict: also refuses anything but whitespace after the document. */
+	json_tokener *tok = json_tokener_new_ex(JSON_MAX_DEPTH);
+	if (!tok)
+		return -ENOMEM;
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	json_object *o = json_tokener_parse_ex(tok, data, (int)n);
+	enum json_tokener_error e = json_tokener_get_error(tok);
+	size_t end = json_tokener_get_parse_end(tok);
 	json_tokener_free(tok);
+	if (!o || e != json_tokener_success) {
+		json_object_put(o);
+		diag_error(diag, what, "invalid JSON at offset %zu: %s", end,
+		           e == json_tokener_continue ? "unexpected end of input"
+		                                      : json_tokener_error_desc(e));
+		return -EINVAL;
+	}
 	*ret = o;
 	return 0;
 }
 
-json_object *json_get(json_object *o, const char *key) {
-	json_object *v = NULL;
-	if (!o || !json_object_is_type(o, json_type_object))
-		return NULL;
-	if (!json_object_object_get_ex(o, key, &v))
-		return NULL;
-	return v; /* JSON null is a NULL object in json-c */
-}
-
 static void type_error(const JsonReader *r, const char *key, const char *want, json_object *v) {
 	_cleanup_free_ char *p = path_key(r->path, key);
-	diag_error(r->diag, p, "expected %s, got %s", want,
-	           json_type_to_name(json_object_get_type(v)));
+	diag_error(r->diag, p, "expected %s, got %s", want, tree_type_name(v));
 }
 
 bool json_check_object(const JsonReader *r, const char *key, json_object *v) {
@@ -65,7 +56,7 @@ bool json_check_object(const JsonReader *r, const char *key, json_object *v) {
 
 void json_read_string(const JsonReader *r, json_object *o, const char *key, size_t max,
                       char **dst) {
-	json_object *v = json_get(o, key);
+	json_object *v = tree_get(o, key);
 	char *s = NULL;
 	if (!v)
 		return;
@@ -87,7 +78,7 @@ void json_read_string(const JsonReader *r, json_object *o, const char *key, size
 }
 
 void json_read_bool(const JsonReader *r, json_object *o, const char *key, bool *dst) {
-	json_object *v = json_get(o, key);
+	json_object *v = tree_get(o, key);
 	if (!v)
 		return;
 	if (!json_object_is_type(v, json_type_boolean)) {
@@ -99,7 +90,7 @@ void json_read_bool(const JsonReader *r, json_object *o, const char *key, bool *
 
 bool json_read_int64(const JsonReader *r, json_object *o, const char *key, int64_t min, int64_t max,
                      int64_t *dst) {
-	json_object *v = json_get(o, key);
+	json_object *v = tree_get(o, key);
 	if (!v)
 		return false;
 	if (!json_object_is_type(v, json_type_int)) {
@@ -121,7 +112,7 @@ bool json_read_int64(const JsonReader *r, json_object *o, const char *key, int64
 
 bool json_read_uint64(const JsonReader *r, json_object *o, const char *key, uint64_t max,
                       uint64_t *dst) {
-	json_object *v = json_get(o, key);
+	json_object *v = tree_get(o, key);
 	if (!v)
 		return false;
 	if (!json_object_is_type(v, json_type_int)) {
@@ -141,7 +132,7 @@ bool json_read_uint64(const JsonReader *r, json_object *o, const char *key, uint
 
 void json_read_strv(const JsonReader *r, json_object *o, const char *key, size_t max_n,
                     size_t max_len, char ***dst) {
-	json_object *v = json_get(o, key);
+	json_object *v = tree_get(o, key);
 	_cleanup_free_ char *p = NULL;
 	if (!v)
 		return;
@@ -193,21 +184,23 @@ int json_add_string(json_object *o, const char *key, const char *v) {
 	return json_add(o, key, json_object_new_string(v));
 }
 
-int json_add_strv(json_object *o, const char *key, char *const *l) {
-	if (!l)
-		return 0;
+json_object *json_new_strv(char *const *l) {
 	json_object *a = json_object_new_array();
-	if (!a)
-		return -ENOMEM;
-	for (size_t i = 0; l[i]; i++) {
+	for (size_t i = 0; a && l && l[i]; i++) {
 		json_object *s = json_object_new_string(l[i]);
 		if (!s || json_object_array_add(a, s) < 0) {
 			json_object_put(s);
 			json_object_put(a);
-			return -ENOMEM;
+			return NULL;
 		}
 	}
-	return json_add(o, key, a);
+	return a;
+}
+
+int json_add_strv(json_object *o, const char *key, char *const *l) {
+	if (!l)
+		return 0;
+	return json_add(o, key, json_new_strv(l));
 }
 
 int json_add_int64(json_object *o, const char *key, int64_t v) {

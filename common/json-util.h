@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Bounded, diagnosing readers for json-c objects (config.json, sandbox.json, records, seccomp
- * profiles). A key that is absent or null leaves the destination untouched; a key of the wrong
+ * JSON that skiff's own parts exchange or take from image layouts and seccomp profiles
+ * (config.json, sandbox.json, records, API bodies, OCI index/manifest/config): a strict bounded
+ * parser, bounded diagnosing readers and writers. Manifests and configuration go through
+ * tree.h instead (JSON or YAML, numbers kept as text).
+ *
+ * Readers: a key that is absent or null leaves the destination untouched; a key of the wrong
  * type or out of bounds records "<path>.<key>: <problem>" in the Diag and leaves it untouched.
  */
 #pragma once
@@ -12,6 +16,7 @@
 
 #include "diag.h"
 #include "macro.h"
+#include "tree.h" /* tree_get(): NULL if absent or null */
 
 static inline void json_object_putp(json_object **o) {
 	if (*o)
@@ -24,11 +29,14 @@ typedef struct JsonReader {
 	const char *path; /* field path of the object being read, "" at the top */
 } JsonReader;
 
-/* Parse len bytes of JSON (at most max_bytes, nesting at most 32) into an object. */
-int json_parse_bounded(const char *data, size_t len, size_t max_bytes, json_object **ret,
-                       Diag *diag);
+#define JSON_MAX_DEPTH 64
 
-json_object *json_get(json_object *o, const char *key); /* NULL if absent or null */
+/* Strict JSON (RFC 8259, UTF-8 validated, nesting at most JSON_MAX_DEPTH) of untrusted input:
+ * len bytes, at most max_bytes, nothing but whitespace (or NUL padding) after the document.
+ * what names the document in messages (NULL: none). */
+int json_parse_bounded(const char *data, size_t len, size_t max_bytes, const char *what,
+                       json_object **ret, Diag *diag);
+
 bool json_check_object(const JsonReader *r, const char *key, json_object *v);
 
 void json_read_string(const JsonReader *r, json_object *o, const char *key, size_t max, char **dst);
@@ -49,5 +57,6 @@ int json_add_int64(json_object *o, const char *key, int64_t v);
 int json_add_uint64(json_object *o, const char *key, uint64_t v);
 int json_add_bool(json_object *o, const char *key, bool v);
 int json_add(json_object *o, const char *key, json_object *v); /* takes v */
+json_object *json_new_strv(char *const *l);                    /* NULL: an empty array */
 /* Serialize compactly (no slash escaping) into a malloc'ed string. */
 int json_to_string_dup(json_object *o, char **ret);
