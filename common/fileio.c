@@ -60,7 +60,7 @@ int read_full_file(const char *path, size_t max_size, char **ret, size_t *ret_si
 	return read_full_fd(fd, max_size, ret, ret_size);
 }
 
-static int write_all(int fd, const void *data, size_t size) {
+_hot_ int fd_write_all(int fd, const void *data, size_t size) {
 	const char *p = data;
 	while (size > 0) {
 		ssize_t k = write(fd, p, size);
@@ -84,7 +84,7 @@ int write_file_atomic(const char *path, const void *data, size_t size, mode_t mo
 	_cleanup_close_ int fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
 		return negative_errno();
-	r = write_all(fd, data, size);
+	r = fd_write_all(fd, data, size);
 	if (r >= 0 && fchmod(fd, mode) < 0)
 		r = negative_errno();
 	if (r >= 0 && rename(tmp, path) < 0)

@@ -17,6 +17,9 @@
 #define _cleanup_(f) __attribute__((cleanup(f)))
 #define _unused_ __attribute__((unused))
 #define _printf_(a, b) __attribute__((format(printf, a, b)))
+/* The monitor's steady state (pumping output, waiting): the linker gathers these functions in
+ * .text.hot, so the pages a long-lived monitor keeps mapped are few (see monitor-run.c). */
+#define _hot_ __attribute__((hot))
 #define _warn_unused_result_ __attribute__((warn_unused_result))
 #define _noreturn_ __attribute__((noreturn))
 #define _fallthrough_ __attribute__((fallthrough))

@@ -130,21 +130,6 @@ int openat2_beneath(int dirfd, const char *path, int flags, uint64_t resolve, mo
 	}
 }
 
-_hot_ int fd_write_all(int fd, const void *buf, size_t n) {
-	const char *p = buf;
-	while (n > 0) {
-		ssize_t k = write(fd, p, n);
-		if (k < 0) {
-			if (errno == EINTR)
-				continue;
-			return negative_errno();
-		}
-		p += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
 int strdup_bounded(const char *s, size_t max, char **ret) {
 	size_t l = strnlen(s, max + 1);
 	if (l > max)

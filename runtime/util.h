@@ -10,11 +10,8 @@
 
 #include "macro.h"
 #include "runtime.h"
+#include "fileio.h"
 #include "strv.h"
-
-/* The monitor's steady state (pumping output, waiting): the linker gathers these functions in
- * .text.hot, so the pages a long-lived monitor keeps mapped are few (see monitor-run.c). */
-#define _hot_ __attribute__((hot))
 
 /* Fill a RuntimeError: "<formatted>: <strerror(err)>" (err > 0) or just the text (err 0).
  * Returns -err (or -EIO for err 0) so callers can `return runtime_error(...)`. */
@@ -40,6 +37,5 @@ int64_t monotonic_ns(void);
 void trace_point(int64_t t0, const char *what);
 
 int openat2_beneath(int dirfd, const char *path, int flags, uint64_t resolve, mode_t mode);
-int fd_write_all(int fd, const void *buf, size_t n);
 /* A nul-terminated copy of at most max bytes; -E2BIG beyond. */
 int strdup_bounded(const char *s, size_t max, char **ret);

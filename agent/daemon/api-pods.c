@@ -105,7 +105,7 @@ static int on_metrics(HttpRequest *req, void *userdata) {
 	return http_reply_take(req, 200, METRICS_CONTENT_TYPE, text, size);
 }
 
-static void mhd_log(void *userdata, const char *fmt, va_list ap) {
+_printf_(2, 0) static void mhd_log(void *userdata, const char *fmt, va_list ap) {
 	char buf[512];
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	log_debug("api: %s", buf);
