@@ -152,7 +152,12 @@ static int start_gzip(Kubelet *k, const char *dir, char *name) {
 		return r;
 	if (asprintf(&k->log_gzip_name, "%s/%s", dir, n) < 0)
 		k->log_gzip_name = NULL;
-	return sd_event_source_set_enabled(k->log_gzip_step, SD_EVENT_ON);
+	r = sd_event_source_set_enabled(k->log_gzip_step, SD_EVENT_ON);
+	if (r < 0) {
+		k->log_gzip = log_gzip_free(k->log_gzip);
+		k->log_gzip_name = mfree(k->log_gzip_name);
+	}
+	return r;
 }
 
 /* Every interval, the next rotated file of a running container, compressed in steps. */
